@@ -1,0 +1,207 @@
+import { StorecastError } from '../errors.js';
+import { autoEts, etsForecast } from './models/ets.js';
+import { fitTheta, thetaForecast } from './models/theta.js';
+import { fallbackSigma, seasonalNaive } from './models/naive.js';
+import { croston, empiricalQuantiles, isIntermittent, tsb } from './models/intermittent.js';
+import { detectSeasonality, deseasonalise, reseasonalise, type Decomposition } from './seasonality.js';
+import { mean, normalQuantile } from './stats.js';
+import type { PreparedSeries } from './prepare.js';
+import type { MemberForecast, ModelChoice } from './types.js';
+
+/** A member fitted once (on the backtest's training part) that forecasts from any history with its parameters frozen. */
+export interface Member {
+  name: string;
+  forecast(history: Float64Array, horizon: number): MemberForecast;
+}
+
+/** Neural forecasts computed outside (batched on TF.js) for the backtest and the final history. */
+export interface NeuralForecasts {
+  backtest?: MemberForecast;
+  final: MemberForecast;
+}
+
+export interface EngineResult {
+  mean: number[];
+  /** Lower/upper per level, in the original units. */
+  bands: { level: number; lower: number[]; upper: number[] }[];
+  decompositions: Decomposition[];
+  name: string;
+  members?: { name: string; weight: number }[];
+}
+
+/** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
+const ETS_FIT_POINTS = 320;
+/** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
+const MAX_ETS_SEASONAL_PERIOD = 24;
+
+export function backtestLength(n: number, horizon: number): number {
+  const length = Math.min(horizon, Math.floor(n / 4));
+  return n - length >= 8 ? length : 0;
+}
+
+function adjusted(decompositions: Decomposition[], inner: (history: Float64Array, horizon: number) => MemberForecast): (history: Float64Array, horizon: number) => MemberForecast {
+  if (!decompositions.length) return inner;
+  return (history, horizon) => {
+    const f = inner(deseasonalise(history, decompositions), horizon);
+    return {
+      name: f.name,
+      mean: Array.from(reseasonalise(f.mean, history.length, decompositions)),
+      sd: f.sd && Array.from(reseasonalise(f.sd, history.length, decompositions, true)),
+    };
+  };
+}
+
+function statisticalMembers(train: Float64Array, choice: ModelChoice, decompositions: Decomposition[], intermittent: boolean): Member[] {
+  const primary = decompositions[0]?.period ?? 1;
+  const members: Member[] = [];
+  const want = (name: ModelChoice): boolean => choice === name || choice === 'auto' || choice === 'ensemble';
+  if (intermittent && (choice === 'auto' || choice === 'ensemble' || choice === 'intermittent')) {
+    members.push({ name: 'croston-sba', forecast: (h, horizon) => croston(h, horizon) });
+    members.push({ name: 'tsb', forecast: (h, horizon) => tsb(h, horizon) });
+    return members;
+  }
+  if (want('ets')) {
+    const nativeSeason = decompositions.length === 1 && primary <= MAX_ETS_SEASONAL_PERIOD;
+    // Windows start on a cycle boundary so seasonal states line up with absolute positions.
+    const windowStart = (length: number, points: number): number => Math.max(0, Math.floor((length - points) / primary) * primary);
+    const start = windowStart(train.length, Math.max(ETS_FIT_POINTS, 4 * primary));
+    const window = train.subarray(start);
+    const fit = autoEts(nativeSeason ? window : deseasonalise(train, decompositions).subarray(start), primary, { allowSeasonal: nativeSeason });
+    if (fit) {
+      const forecast = (history: Float64Array, horizon: number): MemberForecast => etsForecast(fit, history.subarray(windowStart(history.length, window.length)), horizon);
+      members.push({ name: 'ets', forecast: nativeSeason ? forecast : adjusted(decompositions, forecast) });
+    }
+  }
+  if (want('theta')) {
+    const fit = fitTheta(deseasonalise(train, decompositions));
+    members.push({ name: 'theta', forecast: adjusted(decompositions, (h, horizon) => thetaForecast(fit, h, horizon)) });
+  }
+  if (want('seasonal-naive')) members.push({ name: 'seasonal-naive', forecast: (h, horizon) => seasonalNaive(h, primary, horizon) });
+  return members;
+}
+
+interface Bands { mean: number[]; lower: Map<number, number[]>; upper: Map<number, number[]> }
+
+function toBands(f: MemberForecast, levels: number[], history: Float64Array): Bands {
+  const lower = new Map<number, number[]>();
+  const upper = new Map<number, number[]>();
+  const sd = f.sd ?? f.mean.map(() => fallbackSigma(history));
+  for (const level of levels) {
+    const fromQuantiles = f.quantiles?.get(50 - level / 2) && f.quantiles.get(50 + level / 2);
+    if (fromQuantiles) {
+      lower.set(level, f.quantiles!.get(50 - level / 2)!);
+      upper.set(level, f.quantiles!.get(50 + level / 2)!);
+      continue;
+    }
+    const z = normalQuantile(0.5 + level / 200);
+    lower.set(level, f.mean.map((m, i) => m - z * sd[i]));
+    upper.set(level, f.mean.map((m, i) => m + z * sd[i]));
+  }
+  return { mean: f.mean, lower, upper };
+}
+
+function combine(bands: Bands[], weights: number[], levels: number[]): Bands {
+  const h = bands[0].mean.length;
+  const weighted = (pick: (b: Bands) => number[]): number[] => {
+    const out = new Array<number>(h).fill(0);
+    bands.forEach((b, i) => { if (weights[i]) pick(b).forEach((v, t) => { out[t] += weights[i] * v; }); });
+    return out;
+  };
+  // Quantile averaging (Vincentization): simple, and never narrower than the members agree on.
+  return {
+    mean: weighted((b) => b.mean),
+    lower: new Map(levels.map((l) => [l, weighted((b) => b.lower.get(l)!)])),
+    upper: new Map(levels.map((l) => [l, weighted((b) => b.upper.get(l)!)])),
+  };
+}
+
+function meanAbsoluteError(actual: ArrayLike<number>, forecast: number[]): number {
+  let s = 0;
+  for (let i = 0; i < forecast.length; i++) s += Math.abs(actual[i] - forecast[i]);
+  return s / forecast.length;
+}
+
+function intermittentQuantiles(f: MemberForecast, history: Float64Array, levels: number[]): MemberForecast {
+  const q = empiricalQuantiles(history, levels);
+  const quantiles = new Map<number, number[]>();
+  for (const [p, v] of q) quantiles.set(p, f.mean.map((m) => (p < 50 ? Math.min(v, m) : Math.max(v, m))));
+  return { ...f, quantiles };
+}
+
+/**
+ * Fits the members on all but the last `backtest` points, weights them by their error there, then
+ * forecasts from the full history with the parameters frozen (one fit per member, not two).
+ */
+export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasonalPeriod: number | undefined, neural?: NeuralForecasts): EngineResult {
+  const { values, horizon, levels } = prepared;
+  const n = values.length;
+  let scale = mean(values.map(Math.abs));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const floor = prepared.nonNegative ? 0 : -Infinity;
+  const constant = n >= 2 && lo === hi;
+  if (n < 4 || constant) {
+    const f = constant ? { name: 'constant', mean: new Array(horizon).fill(values[n - 1]), sd: new Array(horizon).fill(0) } : seasonalNaive(values, 1, horizon);
+    const b = toBands(f, levels, values);
+    const clip = (arr: number[]): number[] => arr.map((v) => Math.max(floor, v));
+    return { mean: b.mean, bands: levels.map((l) => ({ level: l, lower: clip(b.lower.get(l)!), upper: clip(b.upper.get(l)!) })), decompositions: [], name: constant ? 'constant' : `naive (fallback: only ${n} points)` };
+  }
+  if (!(scale > 0)) scale = 1;
+  const y = values.map((v) => v / scale);
+  const decompositions = detectSeasonality(y, prepared.frequency, seasonalPeriod);
+  const intermittent = isIntermittent(y);
+  if (choice === 'intermittent' && !intermittent && !y.every((v) => v >= 0)) throw new StorecastError('INVALID_INPUT', "model 'intermittent' needs non-negative demand data.");
+  const holdout = backtestLength(n, horizon);
+  const train = holdout ? y.subarray(0, n - holdout) : y;
+  const members = choice === 'lstm' ? [] : statisticalMembers(train, choice, decompositions, intermittent || choice === 'intermittent');
+
+  const finals: MemberForecast[] = members.map((m) => m.forecast(y, horizon));
+  const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(train, holdout)) : undefined;
+  const names = members.map((m) => m.name);
+  if (neural && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm')) {
+    finals.push(scaled(neural.final, 1 / scale));
+    if (tests && neural.backtest) tests.push(scaled(neural.backtest, 1 / scale));
+    names.push('lstm');
+  }
+  if (!finals.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
+  if (intermittent) for (let i = 0; i < finals.length; i++) finals[i] = intermittentQuantiles(finals[i], y, levels);
+
+  let weights = finals.map(() => 1 / finals.length);
+  let calibration = 1;
+  if (tests && tests.length === finals.length && finals.length > 1) {
+    const actual = y.subarray(n - holdout);
+    const errors = tests.map((t) => meanAbsoluteError(actual, t.mean));
+    const best = Math.min(...errors);
+    // Inverse-error weights; members more than twice as wrong as the best are dropped.
+    const raw = errors.map((e) => (e <= 2 * best + 1e-12 ? 1 / (e + 1e-9 + best * 0.05) : 0));
+    const total = raw.reduce((a, b) => a + b, 0);
+    weights = raw.map((w) => w / total);
+  }
+  if (tests && tests.length === finals.length && !intermittent) {
+    const actual = y.subarray(n - holdout);
+    const testBands = combine(tests.map((t) => toBands(t, [80], train)), weights, [80]);
+    const ratios = Array.from(actual, (a, i) => {
+      const half = (testBands.upper.get(80)![i] - testBands.lower.get(80)![i]) / 2;
+      return half > 0 ? Math.abs(a - testBands.mean[i]) / half : 1;
+    }).sort((a, b) => a - b);
+    const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
+    // One backtest window is a small sample: move only halfway (in log terms) towards what it suggests.
+    calibration = Math.min(2.5, Math.max(0.7, Math.sqrt(observed || 1)));
+  }
+  const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights, levels);
+  const out = (v: number): number => Math.max(floor, v * scale);
+  const bands = levels.map((level) => ({
+    level,
+    lower: ensemble.lower.get(level)!.map((v, i) => out(ensemble.mean[i] - (ensemble.mean[i] - v) * calibration)),
+    upper: ensemble.upper.get(level)!.map((v, i) => out(ensemble.mean[i] + (v - ensemble.mean[i]) * calibration)),
+  }));
+  const memberList = names.map((name, i) => ({ name: finals[i].name === name ? name : `${name}:${finals[i].name}`, weight: Number(weights[i].toFixed(4)) }));
+  const name = memberList.length === 1 ? memberList[0].name : 'ensemble';
+  return { mean: ensemble.mean.map(out), bands, decompositions, name, members: memberList.length > 1 ? memberList : undefined };
+}
+
+function scaled(f: MemberForecast, factor: number): MemberForecast {
+  const quantiles = f.quantiles && new Map([...f.quantiles].map(([p, v]) => [p, v.map((x) => x * factor)]));
+  return { name: f.name, mean: f.mean.map((x) => x * factor), sd: f.sd?.map((x) => x * factor), quantiles };
+}

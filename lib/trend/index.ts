@@ -1,0 +1,86 @@
+import { StorecastError, throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
+import { addSteps, prepareSeries, type PreparedSeries } from './prepare.js';
+import { backtestLength, runEngine, type NeuralForecasts } from './engine.js';
+import { describe, summariseTrend } from './summary.js';
+import type { ForecastOptions, ModelChoice, SeriesInput, TrendForecast } from './types.js';
+
+export type { ForecastOptions, Frequency, Interval, ModelChoice, SeriesInput, TrendForecast, TrendSummary } from './types.js';
+export * from './metrics.js';
+export { loadTrendModel, fineTuneTrendModel, type TrendModel } from './neural/index.js';
+import { neuralForecasts } from './neural/index.js';
+
+const MODELS: ModelChoice[] = ['auto', 'ensemble', 'lstm', 'ets', 'theta', 'seasonal-naive', 'intermittent'];
+const OPTION_KEYS = new Set(['horizon', 'levels', 'model', 'signal', 'onProgress', 'duplicateDates', 'trendModel', 'neural']);
+
+function checkOptions(options: ForecastOptions): ModelChoice {
+  if (options === null || typeof options !== 'object') throw invalidInput('options must be an object.');
+  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw invalidInput(`Unknown option '${key}'. Known options: ${[...OPTION_KEYS].join(', ')}.`);
+  const model = options.model ?? 'auto';
+  if (!MODELS.includes(model)) throw invalidInput(`Unknown model '${String(model)}'. Use one of: ${MODELS.join(', ')}.`);
+  return model;
+}
+
+function isoDate(ms: number, hourly: boolean): string {
+  const iso = new Date(ms).toISOString();
+  return hourly ? iso.slice(0, 19) + 'Z' : iso.slice(0, 10);
+}
+
+function assemble(prepared: PreparedSeries, result: ReturnType<typeof runEngine>): TrendForecast {
+  const trend = summariseTrend(prepared.values, result.mean);
+  const firstBand = result.bands[0];
+  const last = result.mean.length - 1;
+  const name = prepared.notes.length ? `${result.name} (${prepared.notes.join('; ')})` : result.name;
+  const forecast: TrendForecast = {
+    forecast: result.mean,
+    intervals: result.bands,
+    trend,
+    seasonality: result.decompositions.map((d) => ({ period: d.period, strength: Number(d.strength.toFixed(4)) })),
+    model: result.members ? { name, members: result.members } : { name },
+    summary: describe(trend, prepared.horizon, prepared.frequency, firstBand && { level: firstBand.level, lower: firstBand.lower[last], upper: firstBand.upper[last] }),
+  };
+  if (prepared.times?.length) {
+    const lastTime = prepared.times[prepared.times.length - 1];
+    forecast.dates = result.mean.map((_, h) => isoDate(addSteps(lastTime, prepared.frequency, prepared.stepMs!, h + 1), prepared.frequency === 'hourly'));
+  }
+  return forecast;
+}
+
+/**
+ * Forecasts many series; the neural member runs batched across them. Statistical members are fitted
+ * per series. Results keep the input order.
+ */
+export async function forecastTrends(list: Array<number[] | SeriesInput>, options: ForecastOptions & { trendModel?: import('./neural/index.js').TrendModel } = {}): Promise<TrendForecast[]> {
+  if (!Array.isArray(list)) throw invalidInput('forecastTrends expects an array of series.');
+  const model = checkOptions(options);
+  throwIfAborted(options.signal);
+  const prepared = list.map((series, index) => {
+    try {
+      return prepareSeries(series, options);
+    } catch (error) {
+      if (error instanceof StorecastError && list.length > 1) throw new StorecastError(error.code, `series ${index}: ${error.message}`, { details: { ...error.details, series: index } });
+      throw error;
+    }
+  });
+  const neural = model === 'lstm' || ((model === 'auto' || model === 'ensemble') && options.neural !== false)
+    ? await neuralForecasts(prepared, (p) => backtestLength(p.values.length, p.horizon), { required: model === 'lstm', model: options.trendModel, signal: options.signal })
+    : undefined;
+  const results: TrendForecast[] = [];
+  const started = Date.now();
+  let lastYield = started;
+  for (let i = 0; i < prepared.length; i++) {
+    throwIfAborted(options.signal);
+    const seriesInput = list[i];
+    const seasonalPeriod = Array.isArray(seriesInput) ? undefined : seriesInput.seasonalPeriod;
+    results.push(assemble(prepared[i], runEngine(prepared[i], model, seasonalPeriod, neural?.[i] as NeuralForecasts | undefined)));
+    options.onProgress?.({ phase: 'forecast', loaded: i + 1, total: prepared.length });
+    // Keep a page responsive during big batches (the worker needs this for abort messages too).
+    if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
+  }
+  return results;
+}
+
+/** Forecast one sales or price history, with intervals and a plain-language trend summary. */
+export async function forecastTrend(series: number[] | SeriesInput, options: ForecastOptions & { trendModel?: import('./neural/index.js').TrendModel } = {}): Promise<TrendForecast> {
+  const [result] = await forecastTrends([series], options);
+  return result;
+}

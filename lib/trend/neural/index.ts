@@ -1,0 +1,241 @@
+import { env, joinUrl } from '../../config.js';
+import { StorecastError, throwIfAborted, invalidInput, yieldToEventLoop } from '../../errors.js';
+import { defaultModelBase, readJson, readModelFile } from '../../io.js';
+import { ensureRuntime } from '../../runtime/index.js';
+import type { LongTaskOptions } from '../../progress.js';
+import type { PreparedSeries } from '../prepare.js';
+import type { MemberForecast } from '../types.js';
+import type { NeuralForecasts } from '../engine.js';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type LayersModel = import('@tensorflow/tfjs').LayersModel;
+
+export interface TrendModelManifest {
+  format: 'storecast-trend-lstm';
+  version: number;
+  window: number;
+  horizon: number;
+  quantiles: number[];
+  units: number;
+  covariates: number;
+  weights: { name: string; shape: number[]; dtype: 'uint8' | 'float32'; min: number; scale: number; offset: number; length: number }[];
+}
+
+/** The global LSTM: shipped pretrained, usable zero-shot, optionally fine-tuned on the merchant's series. */
+export interface TrendModel {
+  readonly manifest: TrendModelManifest;
+  /** @internal */ readonly network: LayersModel;
+  dispose(): void;
+}
+
+function build(tf: Tf, m: TrendModelManifest): LayersModel {
+  const past = tf.input({ shape: [m.window, 2 + m.covariates] });
+  const futureCovariates = tf.input({ shape: [m.horizon, m.covariates] });
+  // recurrentActivation must be sigmoid: the weights were trained in PyTorch, not with Keras' hard sigmoid.
+  const state = tf.layers.lstm({ units: m.units, recurrentActivation: 'sigmoid', name: 'lstm' }).apply(past);
+  const hidden = tf.layers.dense({ units: 128, activation: 'relu', name: 'hidden' }).apply(state);
+  const flat = tf.layers.dense({ units: m.horizon * m.quantiles.length, name: 'out' }).apply(hidden);
+  const base = tf.layers.reshape({ targetShape: [m.horizon, m.quantiles.length] }).apply(flat);
+  const covariateEffect = tf.layers.dense({ units: m.quantiles.length, useBias: false, name: 'cov' }).apply(futureCovariates);
+  const output = tf.layers.add().apply([base as import('@tensorflow/tfjs').SymbolicTensor, covariateEffect as import('@tensorflow/tfjs').SymbolicTensor]);
+  return tf.model({ inputs: [past, futureCovariates], outputs: output as import('@tensorflow/tfjs').SymbolicTensor });
+}
+
+function dequantize(spec: TrendModelManifest['weights'][number], bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(spec.length);
+  if (spec.dtype === 'float32') return new Float32Array(bytes.slice(spec.offset, spec.offset + spec.length * 4).buffer);
+  for (let i = 0; i < spec.length; i++) out[i] = spec.min + spec.scale * bytes[spec.offset + i];
+  return out;
+}
+
+/** Loads the pretrained trend model (default: `<env.modelBaseUrl>/trend-lstm/`). */
+export async function loadTrendModel(url?: string, options: LongTaskOptions = {}): Promise<TrendModel> {
+  const base = url ?? joinUrl(env.modelBaseUrl === '/models/' ? await defaultModelBase() : env.modelBaseUrl, 'trend-lstm/');
+  const manifest = await readJson<TrendModelManifest>(joinUrl(base, 'model.json'), options);
+  if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 1) {
+    throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model (format ${String(manifest.format)} v${String(manifest.version)}).`);
+  }
+  const bytes = await readModelFile(joinUrl(base, 'weights.bin'), { ...options, phase: 'trend-model' });
+  const expected = manifest.weights.reduce((a, w) => Math.max(a, w.offset + w.length * (w.dtype === 'float32' ? 4 : 1)), 0);
+  if (bytes.length !== expected) throw new StorecastError('MODEL_LOAD_FAILED', `Trend model weights at ${base} are ${bytes.length} bytes, expected ${expected}: the file is truncated or corrupt.`);
+  const { tf } = await ensureRuntime();
+  const network = build(tf, manifest);
+  const byName = new Map(manifest.weights.map((w) => [w.name, w]));
+  for (const layer of network.layers) {
+    const names = layer.name === 'lstm' ? ['kernel', 'recurrent_kernel', 'bias'] : layer.name === 'cov' ? ['kernel'] : ['hidden', 'out'].includes(layer.name) ? ['kernel', 'bias'] : [];
+    if (!names.length) continue;
+    const tensors = names.map((n) => {
+      const spec = byName.get(`${layer.name}/${n}`);
+      if (!spec) throw new StorecastError('MODEL_LOAD_FAILED', `Trend model is missing weight ${layer.name}/${n}.`);
+      return tf.tensor(dequantize(spec, bytes), spec.shape);
+    });
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+  return { manifest, network, dispose: () => network.dispose() };
+}
+
+let defaultModel: Promise<TrendModel> | undefined;
+let defaultModelError: unknown;
+
+async function getDefaultModel(required: boolean): Promise<TrendModel | undefined> {
+  if (defaultModelError && !required) return undefined;
+  defaultModel ??= loadTrendModel();
+  try {
+    return await defaultModel;
+  } catch (error) {
+    defaultModel = undefined;
+    defaultModelError = error;
+    if (required) throw error;
+    return undefined;
+  }
+}
+
+interface Window { past: Float32Array; future: Float32Array; scale: number }
+
+function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, covariates: Float64Array[], covariateScale: number[]): Window {
+  const start = Math.max(0, end - m.window);
+  const channels = 2 + m.covariates;
+  const past = new Float32Array(m.window * channels);
+  const future = new Float32Array(m.horizon * m.covariates);
+  let scale = 0;
+  for (let t = start; t < end; t++) scale += Math.abs(values[t]);
+  scale = scale / (end - start) || 1;
+  const offset = m.window - (end - start);
+  for (let t = start; t < end; t++) {
+    const row = (offset + t - start) * channels;
+    past[row] = values[t] / scale;
+    past[row + 1] = 1;
+    covariates.forEach((c, k) => { past[row + 2 + k] = c[t] / covariateScale[k]; });
+  }
+  covariates.forEach((c, k) => {
+    for (let h = 0; h < m.horizon && end + h < c.length; h++) future[h * m.covariates + k] = c[end + h] / covariateScale[k];
+  });
+  return { past, future, scale };
+}
+
+function covariateChannels(m: TrendModelManifest, p: PreparedSeries): { channels: Float64Array[]; scales: number[] } {
+  const channels = Object.values(p.covariates).slice(0, m.covariates);
+  // Dividing by the largest magnitude keeps 0/1 flags as they are and brings prices to a comparable range.
+  const scales = channels.map((c) => c.reduce((a, v) => Math.max(a, Math.abs(v)), 0) || 1);
+  return { channels, scales };
+}
+
+function toForecast(m: TrendModelManifest, output: Float32Array, row: number, scale: number, horizon: number): MemberForecast {
+  const q = m.quantiles.length;
+  const at = (h: number, k: number): number => output[(row * m.horizon + h) * q + k] * scale;
+  const perQuantile = m.quantiles.map((_, k) => Array.from({ length: horizon }, (_, h) => at(h, k)));
+  // Independent quantile heads can cross; sorting per step restores a valid distribution.
+  for (let h = 0; h < horizon; h++) {
+    const sorted = perQuantile.map((arr) => arr[h]).sort((a, b) => a - b);
+    sorted.forEach((v, k) => { perQuantile[k][h] = v; });
+  }
+  const quantiles = new Map<number, number[]>();
+  m.quantiles.forEach((p, k) => quantiles.set(Number((p * 100).toFixed(4)), perQuantile[k]));
+  const median = quantiles.get(50)!;
+  const lo = quantiles.get(10);
+  const hi = quantiles.get(90);
+  const sd = lo && hi ? lo.map((l, h) => (hi[h] - l) / (2 * 1.2816)) : undefined;
+  return { name: 'lstm', mean: median, sd, quantiles };
+}
+
+/**
+ * Runs the neural member for a batch of series, on the final history and on the backtest cut.
+ * Returns undefined (statistical members only) when no model is available and none is required.
+ */
+export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: PreparedSeries) => number, options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+  const model = options.model ?? (await getDefaultModel(options.required));
+  if (!model) return undefined;
+  throwIfAborted(options.signal);
+  const m = model.manifest;
+  const windows: Window[] = [];
+  const slots: Array<{ final: number; backtest?: number; horizon: number; holdout: number } | undefined> = [];
+  for (const p of prepared) {
+    if (p.horizon > m.horizon || p.values.length < 2) {
+      if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
+      slots.push(undefined);
+      continue;
+    }
+    const { channels, scales } = covariateChannels(m, p);
+    const holdout = backtest(p);
+    const slot = { final: windows.length, horizon: p.horizon, holdout, backtest: undefined as number | undefined };
+    windows.push(makeWindow(m, p.values, p.values.length, channels, scales));
+    if (holdout) { slot.backtest = windows.length; windows.push(makeWindow(m, p.values, p.values.length - holdout, channels, scales)); }
+    slots.push(slot);
+  }
+  if (!windows.length) return slots.map(() => undefined);
+  const { tf } = await ensureRuntime();
+  const output = new Float32Array(windows.length * m.horizon * m.quantiles.length);
+  const batchSize = 256;
+  for (let start = 0; start < windows.length; start += batchSize) {
+    throwIfAborted(options.signal);
+    const batch = windows.slice(start, start + batchSize);
+    const past = tf.tensor3d(concat(batch.map((w) => w.past)), [batch.length, m.window, 2 + m.covariates]);
+    const future = tf.tensor3d(concat(batch.map((w) => w.future)), [batch.length, m.horizon, m.covariates]);
+    const result = model.network.predict([past, future]) as import('@tensorflow/tfjs').Tensor;
+    output.set(await result.data(), start * m.horizon * m.quantiles.length);
+    tf.dispose([past, future, result]);
+    if (windows.length > batchSize) await yieldToEventLoop();
+  }
+  return slots.map((slot) => slot && {
+    final: toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
+    backtest: slot.backtest === undefined ? undefined : toForecast(m, output, slot.backtest, windows[slot.backtest].scale, slot.holdout),
+  });
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) { out.set(p, offset); offset += p.length; }
+  return out;
+}
+
+/**
+ * Fine-tunes the model in the page on the merchant's own series (pinball loss on random windows).
+ * Mutates and returns `model`; cancel with `signal`.
+ */
+export async function fineTuneTrendModel(model: TrendModel, series: number[][], options: LongTaskOptions & { steps?: number; learningRate?: number } = {}): Promise<{ loss: number }> {
+  if (!Array.isArray(series) || !series.length) throw invalidInput('fineTuneTrendModel needs at least one series.');
+  const m = model.manifest;
+  const usable = series.filter((s) => Array.isArray(s) && s.length >= 16 && s.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (!usable.length) throw invalidInput('fineTuneTrendModel needs series of ≥ 16 finite numbers.');
+  const { tf } = await ensureRuntime();
+  const steps = options.steps ?? 50;
+  const optimizer = tf.train.adam(options.learningRate ?? 3e-4);
+  const q = tf.tensor(m.quantiles).reshape([1, 1, -1]);
+  let seed = 12345;
+  const random = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  let last = NaN;
+  try {
+    for (let step = 0; step < steps; step++) {
+      throwIfAborted(options.signal);
+      const batch = Array.from({ length: 32 }, () => {
+        const s = usable[Math.floor(random() * usable.length)];
+        const cut = 8 + Math.floor(random() * (s.length - 9));
+        const w = makeWindow(m, s, cut, [], []);
+        const target = new Float32Array(m.horizon);
+        const mask = new Float32Array(m.horizon);
+        for (let h = 0; h < m.horizon && cut + h < s.length; h++) { target[h] = s[cut + h] / w.scale; mask[h] = 1; }
+        return { w, target, mask };
+      });
+      const past = tf.tensor3d(concat(batch.map((b) => b.w.past)), [batch.length, m.window, 2 + m.covariates]);
+      const future = tf.tensor3d(concat(batch.map((b) => b.w.future)), [batch.length, m.horizon, m.covariates]);
+      const target = tf.tensor3d(concat(batch.map((b) => b.target)), [batch.length, m.horizon, 1]);
+      const mask = tf.tensor3d(concat(batch.map((b) => b.mask)), [batch.length, m.horizon, 1]);
+      const loss = optimizer.minimize(() => {
+        const prediction = model.network.apply([past, future], { training: true }) as import('@tensorflow/tfjs').Tensor;
+        const diff = target.sub(prediction);
+        const pinball = tf.maximum(diff.mul(q), diff.mul(q.sub(1))).mul(mask);
+        return pinball.sum().div(mask.sum().mul(m.quantiles.length).add(1e-6)) as import('@tensorflow/tfjs').Scalar;
+      }, true);
+      last = (await loss!.data())[0];
+      tf.dispose([past, future, target, mask, loss!]);
+      options.onProgress?.({ phase: 'fine-tune', loaded: step + 1, total: steps });
+      await yieldToEventLoop();
+    }
+  } finally {
+    q.dispose();
+    optimizer.dispose();
+  }
+  return { loss: last };
+}

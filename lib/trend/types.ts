@@ -1,0 +1,65 @@
+import type { LongTaskOptions } from '../progress.js';
+
+export type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+export type ModelChoice = 'auto' | 'ensemble' | 'lstm' | 'ets' | 'theta' | 'seasonal-naive' | 'intermittent';
+
+export interface SeriesInput {
+  values: Array<number | null>;
+  /** One date per value (ISO string or Date). Unsorted, duplicated or missing dates are regularised. */
+  dates?: Array<string | Date>;
+  frequency?: Frequency;
+  seasonalPeriod?: number;
+  /** Known-into-the-future regressors (promotion flags, price, holidays): length = values.length + horizon. */
+  covariates?: Record<string, number[]>;
+}
+
+export interface ForecastOptions extends LongTaskOptions {
+  horizon?: number;
+  /** Interval levels in percent. Default [80, 95]. */
+  levels?: number[];
+  model?: ModelChoice;
+  /** How values sharing a date are combined. Default 'sum' (sales); use 'mean' for prices. */
+  duplicateDates?: 'sum' | 'mean' | 'last';
+  /** Include the pretrained LSTM in 'auto'/'ensemble' (default true; skipped quietly if it cannot load). */
+  neural?: boolean;
+}
+
+export interface Interval {
+  level: number;
+  lower: number[];
+  upper: number[];
+}
+
+export interface TrendSummary {
+  direction: 'up' | 'down' | 'flat';
+  /** Mean of the forecast vs mean of the last `horizon` observations, in percent. */
+  changePercent: number;
+  /** Least-squares slope of the point forecast, in series units per period. */
+  slopePerPeriod: number;
+}
+
+export interface TrendForecast {
+  forecast: number[];
+  intervals: Interval[];
+  dates?: string[];
+  trend: TrendSummary;
+  seasonality: { period: number; strength: number }[];
+  model: { name: string; members?: { name: string; weight: number }[] };
+  /** One plain sentence a merchant can read. */
+  summary: string;
+}
+
+/** What each member model produces on the (scaled) series. */
+export interface MemberForecast {
+  name: string;
+  mean: number[];
+  /** Standard deviation of the h-step error, per step (normal intervals), or explicit quantiles. */
+  sd?: number[];
+  quantiles?: Map<number, number[]>;
+}
+
+/** A fitted member that can refit cheaply on a longer history with its parameters frozen. */
+export interface MemberModel {
+  name: string;
+  forecast(history: Float64Array, horizon: number): MemberForecast;
+}

@@ -1,0 +1,114 @@
+import { env } from '../config.js';
+import { StorecastError, throwIfAborted } from '../errors.js';
+import type { LongTaskOptions } from '../progress.js';
+import type { InitOptions, RuntimeInfo } from '../runtime/types.js';
+import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types.js';
+import type { Request, Response } from './protocol.js';
+
+export interface CreateStorecastOptions {
+  /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
+  worker?: boolean;
+  /** Provide your own worker (e.g. bundled by your app); default: storecast's own module worker. */
+  createWorker?: () => Worker;
+}
+
+/** The same API whether it runs on the main thread or in a worker. */
+export interface Storecast {
+  readonly inWorker: boolean;
+  init(options?: InitOptions): Promise<RuntimeInfo>;
+  runtimeInfo(): Promise<RuntimeInfo>;
+  forecastTrend(series: number[] | SeriesInput, options?: ForecastOptions): Promise<TrendForecast>;
+  forecastTrends(list: Array<number[] | SeriesInput>, options?: ForecastOptions): Promise<TrendForecast[]>;
+  /** Low-level: call any registered operation by name (used by the price and text capabilities). */
+  call<T>(method: string, args: unknown[], options?: LongTaskOptions): Promise<T>;
+  /** TF.js memory counters where the models run (for leak checks). */
+  memory(): Promise<{ numTensors: number; numBytes: number }>;
+  terminate(): void;
+}
+
+function splitOptions(args: unknown[]): { args: unknown[]; task: LongTaskOptions } {
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && !Array.isArray(last) && ('signal' in last || 'onProgress' in last)) {
+    const { signal, onProgress, ...rest } = last as LongTaskOptions & Record<string, unknown>;
+    return { args: [...args.slice(0, -1), rest], task: { signal, onProgress } };
+  }
+  return { args, task: {} };
+}
+
+function workerCaller(worker: Worker): { call: <T>(method: string, args: unknown[], task: LongTaskOptions) => Promise<T>; dispose: () => void } {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; task: LongTaskOptions }>();
+  const onMessage = (event: MessageEvent<Response>): void => {
+    const message = event.data;
+    const entry = pending.get(message.id);
+    if (!entry) return;
+    if (message.kind === 'progress') { entry.task.onProgress?.(message.progress); return; }
+    pending.delete(message.id);
+    if (message.kind === 'result') entry.resolve(message.value);
+    else entry.reject(StorecastError.fromJSON(message.error));
+  };
+  const onError = (event: ErrorEvent): void => {
+    const error = new StorecastError('WORKER_FAILED', `The storecast worker failed: ${event.message || 'could not start (check the worker URL and the Content-Security-Policy worker-src)'}.`);
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+  };
+  worker.addEventListener('message', onMessage);
+  worker.addEventListener('error', onError);
+  return {
+    call<T>(method: string, args: unknown[], task: LongTaskOptions): Promise<T> {
+      throwIfAborted(task.signal);
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, task });
+        task.signal?.addEventListener('abort', () => worker.postMessage({ kind: 'abort', id } satisfies Request), { once: true });
+        // Only plain configuration crosses: URLs resolved against the page, so the worker fetches the same files.
+        const snapshot = { ...env, modelBaseUrl: absolute(env.modelBaseUrl), wasmBaseUrl: absolute(env.wasmBaseUrl) };
+        worker.postMessage({ kind: 'call', id, method, args, env: snapshot } satisfies Request);
+      });
+    },
+    dispose(): void {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+      const error = new StorecastError('ABORTED', 'The storecast worker was terminated.');
+      for (const entry of pending.values()) entry.reject(error);
+      pending.clear();
+      worker.terminate();
+    },
+  };
+}
+
+const absolute = (url: string): string => (typeof location !== 'undefined' ? new URL(url, location.href).href : url);
+
+/** Creates a storecast instance; with `{ worker: true }` every model runs in a Web Worker. */
+export async function createStorecast(options: CreateStorecastOptions = {}): Promise<Storecast> {
+  if (!options.worker) {
+    const { handlers } = await import('./handlers.js');
+    const call = async <T>(method: string, args: unknown[], task: LongTaskOptions = {}): Promise<T> => {
+      const handler = handlers[method];
+      if (!handler) throw new StorecastError('INVALID_INPUT', `Unknown method '${method}'.`);
+      return (await handler(args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) })) as T;
+    };
+    return facade(false, call, () => {});
+  }
+  if (typeof Worker === 'undefined') throw new StorecastError('WORKER_FAILED', 'Web Workers are not available in this environment; use createStorecast({ worker: false }).');
+  const worker = options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'storecast' });
+  const caller = workerCaller(worker);
+  return facade(true, (method, args, task = {}) => caller.call(method, args, task), caller.dispose);
+}
+
+function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>, terminate: () => void): Storecast {
+  const invoke = <T>(method: string, ...raw: unknown[]): Promise<T> => {
+    const { args, task } = splitOptions(raw);
+    return call<T>(method, args, task);
+  };
+  return {
+    inWorker,
+    init: (o) => invoke('init', o ?? {}),
+    runtimeInfo: () => invoke('runtimeInfo'),
+    forecastTrend: (s, o) => invoke('forecastTrend', s, o ?? {}),
+    forecastTrends: (l, o) => invoke('forecastTrends', l, o ?? {}),
+    call: (method, args, task) => call(method, args, task),
+    memory: () => invoke('memory'),
+    terminate,
+  };
+}

@@ -1,0 +1,7 @@
+export {};
+declare global {
+  interface Window {
+    /** Dynamic import provided by the test pages (see blank.html). */
+    load(path: string): Promise<any>;
+  }
+}
