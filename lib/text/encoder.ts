@@ -1,0 +1,122 @@
+import { env as storecastEnv, isNode, joinUrl } from '../config.js';
+import { StorecastError, throwIfAborted } from '../errors.js';
+import { defaultModelBase, readJson, readModelFile, verifySha256 } from '../io.js';
+import { probeWebGpu } from '../runtime/probe.js';
+import type { LongTaskOptions } from '../progress.js';
+
+/** The encoder shipped in public/models/. */
+export const DEFAULT_ENCODER = 'storecast-bert-mini';
+
+export interface EncoderOptions {
+  /** Model folder name under baseUrl (Hugging Face layout). Default 'storecast-bert-mini'. */
+  model?: string;
+  /** Where model folders are served. Default env.modelBaseUrl (same origin). */
+  baseUrl?: string;
+  /** 'auto' picks WebGPU on a real GPU and WASM otherwise (never a software GPU). */
+  device?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  /** ONNX weights variant. Default 'q8' (onnx/model_quantized.onnx). */
+  dtype?: 'q8' | 'fp32';
+}
+
+export interface Encoder {
+  /** `model@sha256-prefix`: cache keys and saved price models name the exact weights. */
+  id: string;
+  device: string;
+  dims: number;
+  maxTokens: number;
+  run(texts: string[]): Promise<Float32Array[]>;
+}
+
+const REQUIRED_FILES = (dtype: 'q8' | 'fp32'): string[] => ['config.json', 'tokenizer.json', 'tokenizer_config.json', dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'];
+
+async function chooseDevice(requested: EncoderOptions['device']): Promise<string> {
+  if (requested && requested !== 'auto') return requested;
+  if (isNode) return 'cpu';
+  const gpu = await probeWebGpu();
+  return gpu.available && !gpu.software ? 'webgpu' : 'wasm';
+}
+
+const loaded = new Map<string, Promise<Encoder>>();
+
+/** Loads (once per model/device) a transformers.js feature-extraction pipeline from local files only. */
+export function loadEncoder(options: EncoderOptions = {}, task: LongTaskOptions = {}): Promise<Encoder> {
+  const key = JSON.stringify([options.model, options.baseUrl, options.device, options.dtype, storecastEnv.modelBaseUrl]);
+  let promise = loaded.get(key);
+  if (!promise) {
+    promise = createEncoder(options, task);
+    loaded.set(key, promise);
+    // A failed load is not cached: the next call may succeed once the files are fixed.
+    promise.catch(() => loaded.delete(key));
+  }
+  return promise;
+}
+
+async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Promise<Encoder> {
+  const model = options.model ?? DEFAULT_ENCODER;
+  if (typeof model !== 'string' || !/^[\w.@-]+(\/[\w.@-]+)?$/.test(model)) throw new StorecastError('INVALID_INPUT', `encoder.model must be a folder name like 'storecast-bert-mini', got ${JSON.stringify(model)}.`);
+  const dtype = options.dtype ?? 'q8';
+  const base = options.baseUrl ?? (storecastEnv.modelBaseUrl === '/models/' ? await defaultModelBase() : storecastEnv.modelBaseUrl);
+  const folder = joinUrl(base, model + '/');
+  // Our own models publish sha256 sums; a user-hosted model may not, and is then loaded unverified.
+  const sums = await readJson<Record<string, string>>(joinUrl(folder, 'sha256.json'), task).catch((error: unknown) => {
+    if (model === DEFAULT_ENCODER) throw error;
+    return undefined;
+  });
+  const files = new Map<string, Uint8Array>();
+  const names = REQUIRED_FILES(dtype);
+  for (const [i, name] of names.entries()) {
+    throwIfAborted(task.signal);
+    const url = joinUrl(folder, name);
+    const bytes = await readModelFile(url, { signal: task.signal, phase: 'encoder', onProgress: task.onProgress && ((p) => task.onProgress!({ phase: 'encoder', loaded: i + p.loaded / Math.max(1, p.total), total: names.length })) });
+    await verifySha256(bytes, sums?.[name], url);
+    files.set(name, bytes);
+  }
+  const weightsHash = sums?.[names[3]]?.slice(0, 12) ?? `unverified-${files.get(names[3])!.length}`;
+  const transformers = await import('@huggingface/transformers');
+  const tenv = transformers.env;
+  tenv.allowRemoteModels = false;
+  tenv.allowLocalModels = true;
+  tenv.useBrowserCache = false;
+  tenv.useFSCache = false;
+  // The verified bytes are handed over through a cache, so transformers.js never fetches a file itself.
+  tenv.useCustomCache = true;
+  tenv.customCache = {
+    match: async (request: string | Request) => {
+      const url = typeof request === 'string' ? request : request.url;
+      for (const [name, bytes] of files) if (url.includes(model) && url.endsWith(`/${name}`)) return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-length': String(bytes.length) } });
+      return undefined;
+    },
+    put: async () => {},
+  } as unknown as typeof tenv.customCache;
+  tenv.localModelPath = base.endsWith('/') ? base : base + '/';
+  const onnx = tenv.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number; proxy?: boolean } };
+  if (!isNode && onnx.wasm) {
+    onnx.wasm.wasmPaths = { mjs: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.mjs'), wasm: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.wasm') };
+    // Threads need a cross-origin isolated page and blob workers; off unless opted in (runtime/README.md).
+    onnx.wasm.numThreads = storecastEnv.wasmThreads ? 0 : 1;
+  }
+  (tenv as { useWasmCache?: boolean }).useWasmCache = false;
+  const device = await chooseDevice(options.device);
+  let extractor: Awaited<ReturnType<typeof transformers.pipeline<'feature-extraction'>>>;
+  try {
+    extractor = await transformers.pipeline('feature-extraction', model, { dtype, device: device as 'wasm' });
+  } catch (error) {
+    throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
+  }
+  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as { hidden_size?: number; max_position_embeddings?: number };
+  const tokenizerConfig = JSON.parse(new TextDecoder().decode(files.get('tokenizer_config.json'))) as { model_max_length?: number };
+  return {
+    id: `${model}@${weightsHash}`,
+    device,
+    dims: config.hidden_size ?? 0,
+    maxTokens: Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512),
+    async run(texts) {
+      const output = await extractor(texts, { pooling: 'mean', normalize: true });
+      const [count, dims] = output.dims as [number, number];
+      const data = output.data as Float32Array;
+      const vectors = Array.from({ length: count }, (_, i) => data.slice(i * dims, (i + 1) * dims));
+      output.dispose?.();
+      return vectors;
+    },
+  };
+}
