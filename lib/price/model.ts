@@ -1,0 +1,84 @@
+import { StorecastError } from '../errors.js';
+import type { EncoderOptions } from '../text/encoder.js';
+import { numericFeatures, productText, sparseRow, type FeatureSpace } from './features.js';
+import { predictHead } from './head.js';
+import { baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
+import { predictRidge } from './ridge.js';
+import { encodeModel, saveBytes } from './persist.js';
+import type { PriceModel, PriceModelMetrics, PriceSuggestion, Product } from './types.js';
+
+type LayersModel = import('@tensorflow/tfjs').LayersModel;
+
+export interface PriceModelState {
+  encoderId: string;
+  encoder?: EncoderOptions;
+  createdAt: string;
+  space: FeatureSpace;
+  ridge: { weights: Float32Array; intercept: number; lambda: number };
+  ridgeWeight: number;
+  center: number;
+  calibration: number;
+  head: LayersModel;
+  catalog: Catalog;
+  metrics: PriceModelMetrics;
+}
+
+export class PriceModelImpl implements PriceModel {
+  #disposed = false;
+  constructor(readonly state: PriceModelState) {}
+
+  get encoderId(): string { return this.state.encoderId; }
+  get metrics(): PriceModelMetrics { return this.state.metrics; }
+  get createdAt(): string { return this.state.createdAt; }
+
+  async predict(products: Product[], comparables: number, signal?: AbortSignal): Promise<PriceSuggestion[]> {
+    if (this.#disposed) throw new StorecastError('NOT_TRAINED', 'This price model was disposed; train or load it again.');
+    const s = this.state;
+    const { matrix, dims, encoderId } = await embedProducts(products.map(productText), s.encoder, { signal });
+    if (encoderId !== s.encoderId) throw new StorecastError('MODEL_MISMATCH', `This model was trained with encoder ${s.encoderId} but ${encoderId} is loaded; predictions would be meaningless. Load the same encoder or retrain.`);
+    const numericSlots = 2 * s.space.numeric.length;
+    const headDims = dims + 4 + numericSlots;
+    const x = new Float32Array(products.length * headDims);
+    const bases: number[] = [];
+    const neighbourLists = products.map((p, i) => {
+      const embedding = matrix.subarray(i * dims, (i + 1) * dims);
+      const k = knnFeatures(embedding, s.catalog);
+      const stack = { ridge: predictRidge(sparseRow(p, s.space), s.ridge), knn: k.knn, knnSpread: k.knnSpread, topSimilarity: k.topSimilarity };
+      bases.push(baseEstimate(stack, s.ridgeWeight));
+      x.set(headRow(embedding, stack, s.center, numericFeatures(p, s.space), numericSlots), i * headDims);
+      return k.neighbours;
+    });
+    const q = await predictHead(s.head, x, products.length, headDims);
+    return products.map((_, i) => {
+      const median = bases[i] + q[i * 3 + 1];
+      const low = median - s.calibration * (q[i * 3 + 1] - q[i * 3]);
+      const high = median + s.calibration * (q[i * 3 + 2] - q[i * 3 + 1]);
+      const price = (v: number): number => Math.max(0, Number(Math.expm1(v).toFixed(2)));
+      return {
+        price: price(median),
+        low: price(low),
+        high: price(high),
+        comparables: neighbourLists[i].slice(0, comparables).map((n) => ({
+          ...(s.catalog.ids[n.index] !== undefined ? { id: s.catalog.ids[n.index] } : {}),
+          title: s.catalog.titles[n.index],
+          price: s.catalog.prices[n.index],
+          similarity: Number(n.similarity.toFixed(4)),
+        })),
+      };
+    });
+  }
+
+  async toBytes(): Promise<Uint8Array> {
+    return encodeModel(this.state);
+  }
+
+  async save(url: string): Promise<void> {
+    await saveBytes(url, await this.toBytes());
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.state.head.dispose();
+  }
+}

@@ -1,0 +1,155 @@
+import { ensureRuntime } from '../runtime/index.js';
+import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
+import { fitFeatureSpace, numericFeatures, productText, sparseDimension, sparseRow } from './features.js';
+import { fitRidge, predictRidge } from './ridge.js';
+import { trainHead, predictHead } from './head.js';
+import { baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
+import { validateCatalog } from './validate.js';
+import { PriceModelImpl } from './model.js';
+import type { PriceModel, TrainPriceOptions } from './types.js';
+
+const FOLDS = 4;
+const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
+
+function seededShuffle(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let s = seed >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+const rmse = (a: ArrayLike<number>, b: ArrayLike<number>, rows: number[]): number => Math.sqrt(rows.reduce((s, r) => s + (a[r] - b[r]) ** 2, 0) / rows.length);
+
+/**
+ * Learns prices from the merchant's catalog, in the page:
+ * 1. hashed word/char n-gram + category/brand/attribute features → ridge (CG), out-of-fold;
+ * 2. text-encoder embeddings → k-NN log-price, out-of-fold;
+ * 3. a TF.js head on [embedding, both estimates, neighbour agreement, numeric attributes] that
+ *    predicts 10/50/90% quantiles of the residual, early-stopped on a validation split whose
+ *    errors then calibrate the 80% range (split conformal).
+ */
+export async function trainPriceModel(catalog: unknown, options: TrainPriceOptions = {}): Promise<PriceModel> {
+  const started = Date.now();
+  const validationSplit = options.validationSplit ?? 0.15;
+  if (typeof validationSplit !== 'number' || !(validationSplit > 0 && validationSplit < 0.5)) throw invalidInput('validationSplit must be a number between 0 and 0.5.');
+  const epochs = options.epochs ?? 150;
+  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) throw invalidInput('epochs must be an integer from 1 to 2000.');
+  const seed = options.seed ?? 42;
+  const { priced, skipped } = validateCatalog(catalog);
+  const task = { signal: options.signal, onProgress: options.onProgress };
+  throwIfAborted(options.signal);
+  const n = priced.length;
+  const logPrices = Float64Array.from(priced, (p) => Math.log1p(p.price!));
+
+  const { matrix, dims, encoderId } = await embedProducts(priced.map(productText), options.encoder, {
+    signal: options.signal,
+    onProgress: (p) => options.onProgress?.({ phase: p.phase === 'embed' ? 'embed' : 'load-encoder', loaded: p.loaded, total: p.total }),
+  });
+  const catalogData: Catalog = { ids: priced.map((p) => p.id), titles: priced.map((p) => p.title), prices: Float64Array.from(priced, (p) => p.price!), logPrices, embeddings: matrix, dims };
+
+  options.onProgress?.({ phase: 'features', loaded: 0, total: 1 });
+  const space = fitFeatureSpace(priced);
+  const rows = priced.map((p) => sparseRow(p, space));
+  const dimension = sparseDimension(space);
+  const order = seededShuffle(n, seed);
+  const fold = new Int32Array(n);
+  order.forEach((row, i) => { fold[row] = i % FOLDS; });
+
+  // Choose λ on one fold, then out-of-fold ridge predictions with it.
+  const inFold = (f: number): number[] => order.filter((r) => fold[r] === f);
+  const outFold = (f: number): number[] => order.filter((r) => fold[r] !== f);
+  let lambda = LAMBDAS[1];
+  let bestError = Infinity;
+  for (const l of LAMBDAS) {
+    throwIfAborted(options.signal);
+    const model = fitRidge(outFold(0).map((r) => rows[r]), Float64Array.from(outFold(0), (r) => logPrices[r]), dimension, l);
+    const error = Math.sqrt(inFold(0).reduce((s, r) => s + (predictRidge(rows[r], model) - logPrices[r]) ** 2, 0) / inFold(0).length);
+    if (error < bestError) { bestError = error; lambda = l; }
+    await yieldToEventLoop();
+  }
+  const ridgeOof = new Float64Array(n);
+  for (let f = 0; f < FOLDS; f++) {
+    throwIfAborted(options.signal);
+    const model = fitRidge(outFold(f).map((r) => rows[r]), Float64Array.from(outFold(f), (r) => logPrices[r]), dimension, lambda);
+    for (const r of inFold(f)) ridgeOof[r] = predictRidge(rows[r], model);
+    options.onProgress?.({ phase: 'features', loaded: f + 1, total: FOLDS + 1 });
+    await yieldToEventLoop();
+  }
+  const ridge = fitRidge(rows, logPrices, dimension, lambda);
+
+  // Out-of-fold k-NN: neighbours from the other folds only, exactly as a new product would see them.
+  const stacks: StackInputs[] = priced.map((_, r) => {
+    const s = knnFeatures(matrix.subarray(r * dims, (r + 1) * dims), catalogData, (i) => fold[i] === fold[r]);
+    return { ridge: ridgeOof[r], knn: s.knn, knnSpread: s.knnSpread, topSimilarity: s.topSimilarity };
+  });
+  // Blend weight of the two base estimates: the better one (out-of-fold) gets more.
+  const all = order;
+  const ridgeError = rmse(ridgeOof, logPrices, all);
+  const knnError = rmse(Float64Array.from(stacks, (s) => (Number.isFinite(s.knn) ? s.knn : s.ridge)), logPrices, all);
+  const ridgeWeight = knnError ** 2 / (ridgeError ** 2 + knnError ** 2);
+  const center = logPrices.reduce((a, b) => a + b, 0) / n;
+  const numericSlots = 2 * space.numeric.length;
+  const headDims = dims + 4 + numericSlots;
+  const x = new Float32Array(n * headDims);
+  const residual = new Float32Array(n);
+  const base = new Float64Array(n);
+  priced.forEach((p, r) => {
+    x.set(headRow(matrix.subarray(r * dims, (r + 1) * dims), stacks[r], center, numericFeatures(p, space), numericSlots), r * headDims);
+    base[r] = baseEstimate(stacks[r], ridgeWeight);
+    residual[r] = logPrices[r] - base[r];
+  });
+
+  const validationCount = Math.max(5, Math.round(n * validationSplit));
+  const validationRows = order.slice(0, validationCount);
+  const trainRows = order.slice(validationCount);
+  await ensureRuntime();
+  const { head, epochs: ran } = await trainHead(x, residual, trainRows, validationRows, headDims, { ...task, epochs, seed });
+
+  // Split-conformal calibration of the 80% range on the validation rows.
+  const vx = new Float32Array(validationRows.length * headDims);
+  validationRows.forEach((r, i) => vx.set(x.subarray(r * headDims, (r + 1) * headDims), i * headDims));
+  const q = await predictHead(head, vx, validationRows.length, headDims);
+  const scores = validationRows.map((r, i) => {
+    const median = base[r] + q[i * 3 + 1];
+    const lowGap = Math.max(1e-6, q[i * 3 + 1] - q[i * 3]);
+    const highGap = Math.max(1e-6, q[i * 3 + 2] - q[i * 3 + 1]);
+    return logPrices[r] < median ? (median - logPrices[r]) / lowGap : (logPrices[r] - median) / highGap;
+  }).sort((a, b) => a - b);
+  const level = Math.min(1, Math.ceil(0.8 * (scores.length + 1)) / scores.length);
+  const calibration = Math.max(0.25, scores[Math.min(scores.length - 1, Math.floor(level * scores.length) - 1)] ?? 1);
+  let squared = 0;
+  let covered = 0;
+  validationRows.forEach((r, i) => {
+    const median = base[r] + q[i * 3 + 1];
+    squared += (median - logPrices[r]) ** 2;
+    const low = median - calibration * (q[i * 3 + 1] - q[i * 3]);
+    const high = median + calibration * (q[i * 3 + 2] - q[i * 3 + 1]);
+    if (logPrices[r] >= low && logPrices[r] <= high) covered++;
+  });
+
+  return new PriceModelImpl({
+    encoderId,
+    encoder: options.encoder,
+    createdAt: new Date().toISOString(),
+    space,
+    ridge: { ...ridge, lambda },
+    ridgeWeight,
+    center,
+    calibration,
+    head,
+    catalog: catalogData,
+    metrics: {
+      validationRmsle: Math.sqrt(squared / validationRows.length),
+      validationCoverage80: covered / validationRows.length,
+      trainedOn: n,
+      skippedUnpriced: skipped,
+      epochs: ran,
+      trainingMs: Date.now() - started,
+      ridgeLambda: lambda,
+    },
+  });
+}
