@@ -186,8 +186,8 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
       return half > 0 ? Math.abs(a - testBands.mean[i]) / half : 1;
     }).sort((a, b) => a - b);
     const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
-    // One backtest window is a small sample: move only halfway (in log terms) towards what it suggests.
-    calibration = Math.min(2.5, Math.max(0.7, Math.sqrt(observed || 1)));
+    // One backtest window is a small sample: move three quarters of the way (in log terms) towards what it suggests.
+    calibration = Math.min(2.5, Math.max(0.4, (observed || 1) ** 0.75));
   }
   const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights, levels);
   const out = (v: number): number => Math.max(floor, v * scale);

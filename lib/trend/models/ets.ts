@@ -72,7 +72,7 @@ function filter(y: ArrayLike<number>, spec: EtsSpec, p: EtsParams, keepResiduals
     sse += e * e;
   }
   if (spec.trend === 'N') slope = 0;
-  return { sse, logSumForecast, level, slope, seasonal, ok: Number.isFinite(sse) };
+  return { sse, logSumForecast, level, slope, seasonal, ok: Number.isFinite(sse), residuals };
 }
 
 export function parameterCount(spec: EtsSpec): number {
@@ -85,7 +85,7 @@ export function parameterCount(spec: EtsSpec): number {
 
 export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number }
 
-export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 250): EtsFit | undefined {
+export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 160): EtsFit | undefined {
   const n = y.length;
   const seasonal = initialSeasonal(y, spec);
   const m = spec.season === 'N' ? 1 : spec.period;
@@ -168,7 +168,9 @@ export function autoEts(y: ArrayLike<number>, period: number, options: { allowSe
   let positive = true;
   for (let i = 0; i < y.length; i++) if (y[i] <= 0) { positive = false; break; }
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
-  const trends: TrendType[] = y.length >= 8 ? ['N', 'A', 'Ad'] : ['N'];
+  // With a seasonal component an undamped trend is left out: over long horizons it extrapolates
+  // badly (M4 hourly series blew up with it) and each candidate costs a full optimisation.
+  const trends: TrendType[] = y.length < 8 ? ['N'] : seasons.length > 1 ? ['N', 'Ad'] : ['N', 'A', 'Ad'];
   let best: EtsFit | undefined;
   for (const error of (positive ? ['A', 'M'] : ['A']) as ErrorType[]) {
     for (const trend of trends) {
