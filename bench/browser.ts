@@ -1,0 +1,78 @@
+// npm run bench -- browser : speed of the full forecast ensemble, the encoder and the price model
+// in headless Chromium, per backend (wasm, webgl; WebGPU is SwiftShader here and listed for
+// the encoder only).
+import { startHarness, stopAll } from '../test/browser/harness.js';
+import { table } from './results.js';
+import { has, readJsonl, readWide } from './data.js';
+
+export async function runBrowserBenchmark(log: (s: string) => void): Promise<string> {
+  const h = await startHarness();
+  const rows: Array<Array<string | number>> = [];
+  try {
+    if (has('forecast/m4/Hourly-train.csv')) {
+      const series = readWide('forecast/m4/Hourly-train.csv').slice(0, 200);
+      for (const backend of ['wasm', 'webgl']) {
+        const page = await h.newPage();
+        const perSecond = await page.evaluate(async ({ series, backend }) => {
+          const sc = await window.load('/lib/index.ts');
+          await sc.init({ backend });
+          const inputs = series.map((values: number[]) => ({ values, frequency: 'hourly' }));
+          await sc.forecastTrends(inputs.slice(0, 5), { horizon: 48 }); // warm-up: loads the LSTM
+          const t0 = performance.now();
+          await sc.forecastTrends(inputs, { horizon: 48 });
+          return inputs.length / ((performance.now() - t0) / 1000);
+        }, { series, backend });
+        rows.push([`forecastTrends full ensemble (incl. LSTM), 200 M4 Hourly series, h=48`, backend, `${perSecond.toFixed(1)} series/s`]);
+        log(`browser forecast ${backend}: ${perSecond.toFixed(1)} series/s`);
+        await page.close();
+      }
+    }
+    const titles = has('price/benchmark/amazon_india/train.jsonl') ? readJsonl('price/benchmark/amazon_india/train.jsonl').map((p) => p.title) : [];
+    for (const device of ['wasm', 'webgpu']) {
+      if (!titles.length) break;
+      const page = await h.newPage();
+      const result = await page.evaluate(async ({ titles, device }) => {
+        const sc = await window.load('/lib/index.ts');
+        const encoder = { device };
+        await sc.embedText(['warm up'], { encoder, cache: false });
+        let t0 = performance.now();
+        for (const t of titles.slice(0, 32)) await sc.embedText([t], { encoder, cache: false, batchSize: 1 });
+        const single = (performance.now() - t0) / 32;
+        t0 = performance.now();
+        await sc.embedText(titles.slice(32, 288), { encoder, cache: false, batchSize: 32 });
+        return { single, batched: (performance.now() - t0) / 256 };
+      }, { titles, device });
+      rows.push(['embedText, ms per title, batch 1', device, result.single.toFixed(1)]);
+      rows.push(['embedText, ms per title, batch 32', device, result.batched.toFixed(1)]);
+      log(`browser encoder ${device}: ${JSON.stringify(result)}`);
+      await page.close();
+    }
+    if (has('price/benchmark/amazon_india/train.jsonl')) {
+      const seen = new Set<string>();
+      const catalog = readJsonl('price/benchmark/amazon_india/train.jsonl').filter((p) => !seen.has(p.id!) && seen.add(p.id!));
+      const test = readJsonl('price/benchmark/amazon_india/test.jsonl');
+      for (const backend of ['wasm', 'webgl']) {
+        const page = await h.newPage();
+        const result = await page.evaluate(async ({ catalog, test, backend }) => {
+          const sc = await window.load('/lib/index.ts');
+          await sc.init({ backend });
+          await sc.clearEmbeddingCache();
+          let t0 = performance.now();
+          const model = await sc.trainPriceModel(catalog);
+          const trainMs = performance.now() - t0;
+          t0 = performance.now();
+          await sc.predictPrice(test, { model });
+          return { trainMs, perSecond: test.length / ((performance.now() - t0) / 1000), products: catalog.length };
+        }, { catalog, test, backend });
+        rows.push([`trainPriceModel on ${result.products} amazon_india products (cold embedding cache)`, backend, `${(result.trainMs / 1000).toFixed(1)} s`]);
+        rows.push(['predictPrice', backend, `${result.perSecond.toFixed(0)} predictions/s`]);
+        log(`browser price ${backend}: ${JSON.stringify(result)}`);
+        await page.close();
+      }
+    }
+  } finally {
+    await h.close();
+    await stopAll();
+  }
+  return table(['what', 'backend / device', 'result'], rows);
+}

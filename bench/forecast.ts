@@ -1,0 +1,158 @@
+// npm run bench -- forecast : accuracy on M4 Hourly/Weekly and M5 FOODS_3 TX_3, speed in Node.
+// Every method runs on the same series in this one run; official M4 rows are read from the
+// competition's own table for reference.
+import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { forecastTrends, smape, mase, owa, rmsse, intervalCoverage, type ModelChoice } from '../lib/index.js';
+import { seasonalNaive } from '../lib/trend/models/naive.js';
+import { SHARED, has, readWide } from './data.js';
+
+export interface AccuracyRow { dataset: string; method: string; smape: number; mase: number; owa: number; coverage80?: number; coverage95?: number; seriesPerSecond?: number; note?: string }
+
+const FREQUENCIES = [
+  { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly' },
+  { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly' },
+];
+
+function officialRows(frequency: string): Record<string, { smape: number; mase: number; owa: number }> {
+  const lines = readFileSync(SHARED + 'forecast/m4/M4_official_point_scores_by_frequency.csv', 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const out: Record<string, { smape: number; mase: number; owa: number }> = {};
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    const get = (c: string): number => Number(cells[header.indexOf(`${c}_${frequency}`)]);
+    const name = cells[0] === '118' ? 'Smyl (M4 winner)' : cells[0];
+    out[name] = { smape: get('sMAPE'), mase: get('MASE'), owa: get('OWA') };
+  }
+  return out;
+}
+
+function score(dataset: string, method: string, train: number[][], test: number[][], forecasts: number[][], period: number, naive2: { smape: number; mase: number }, extra: Partial<AccuracyRow> = {}): AccuracyRow {
+  const s = forecasts.reduce((a, f, i) => a + smape(test[i], f), 0) / forecasts.length;
+  const m = forecasts.reduce((a, f, i) => a + mase(test[i], f, train[i], period), 0) / forecasts.length;
+  return { dataset, method, smape: s, mase: m, owa: owa(s, m, naive2.smape, naive2.mase), ...extra };
+}
+
+function coverage(test: number[][], intervals: { lower: number[]; upper: number[] }[]): number {
+  let inside = 0;
+  let total = 0;
+  intervals.forEach((b, i) => { inside += intervalCoverage(test[i], b.lower, b.upper) * test[i].length; total += test[i].length; });
+  return inside / total;
+}
+
+async function augurs(train: number[][], horizon: number, period: number): Promise<{ mstl?: { forecasts: number[][]; lower: number[][]; upper: number[][]; seconds: number }; autoEts?: { forecasts: number[][]; seconds: number } }> {
+  const mstlModule = await import('@bsull/augurs/mstl');
+  const etsModule = await import('@bsull/augurs/ets');
+  const wasm = (name: string): Buffer => readFileSync(new URL(`../node_modules/@bsull/augurs/${name}_bg.wasm`, import.meta.url));
+  mstlModule.initSync({ module: wasm('mstl') });
+  etsModule.initSync({ module: wasm('ets') });
+  const out: Awaited<ReturnType<typeof augurs>> = {};
+  let t0 = performance.now();
+  const forecasts: number[][] = [];
+  const lower: number[][] = [];
+  const upper: number[][] = [];
+  for (const y of train) {
+    const model = mstlModule.MSTL.ets(period > 1 ? [period] : [], undefined);
+    model.fit(y);
+    const f = model.predict(horizon, 0.8);
+    forecasts.push(Array.from(f.point));
+    lower.push(Array.from(f.intervals?.lower ?? f.point));
+    upper.push(Array.from(f.intervals?.upper ?? f.point));
+  }
+  out.mstl = { forecasts, lower, upper, seconds: (performance.now() - t0) / 1000 };
+  t0 = performance.now();
+  const etsForecasts: number[][] = [];
+  for (const y of train) {
+    const model = new etsModule.AutoETS(period > 1 && period <= 24 ? period : 1, 'ZZZ');
+    model.fit(y);
+    etsForecasts.push(Array.from(model.predict(horizon).point));
+  }
+  out.autoEts = { forecasts: etsForecasts, seconds: (performance.now() - t0) / 1000 };
+  return out;
+}
+
+/** R's forecast package, when installed (apt-get install r-cran-forecast): ets, thetaf, auto.arima. */
+function rForecasts(train: number[][], horizon: number, period: number, log: (s: string) => void): Record<string, number[][]> | undefined {
+  if (!existsSync('/usr/bin/Rscript')) { log('R not installed: skipping R rows (apt-get install r-cran-forecast)'); return undefined; }
+  const dir = mkdtempSync(join(tmpdir(), 'storecast-r-'));
+  writeFileSync(join(dir, 'train.csv'), train.map((y) => y.join(',')).join('\n'));
+  const script = `
+suppressMessages(library(forecast))
+lines <- readLines('${dir}/train.csv')
+methods <- c('ets', 'thetaf', 'auto.arima')
+out <- lapply(methods, function(m) matrix(NA, length(lines), ${horizon}))
+names(out) <- methods
+for (i in seq_along(lines)) {
+  y <- ts(as.numeric(strsplit(lines[i], ',')[[1]]), frequency = ${period})
+  out$ets[i, ] <- forecast(ets(y), h = ${horizon})$mean
+  out$thetaf[i, ] <- thetaf(y, h = ${horizon})$mean
+  out$auto.arima[i, ] <- forecast(auto.arima(y, stepwise = TRUE, approximation = TRUE), h = ${horizon})$mean
+}
+for (m in methods) write.table(out[[m]], file = paste0('${dir}/', m, '.csv'), sep = ',', row.names = FALSE, col.names = FALSE)
+`;
+  writeFileSync(join(dir, 'run.R'), script);
+  const t0 = performance.now();
+  try {
+    execFileSync('/usr/bin/Rscript', [join(dir, 'run.R')], { stdio: 'ignore', timeout: 40 * 60_000 });
+  } catch (error) {
+    log(`R failed: ${String(error)}`);
+    return undefined;
+  }
+  log(`R forecasts in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const read = (m: string): number[][] => readFileSync(join(dir, `${m}.csv`), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+  return { "R ets()": read('ets'), 'R thetaf()': read('thetaf'), 'R auto.arima()': read('auto.arima') };
+}
+
+export async function runForecastBenchmark(log: (s: string) => void, options: { withR: boolean }): Promise<{ rows: AccuracyRow[]; m5: Record<string, number>; speed: Record<string, number> }> {
+  const rows: AccuracyRow[] = [];
+  const speed: Record<string, number> = {};
+  for (const f of FREQUENCIES) {
+    if (!has(`forecast/m4/${f.name}-train.csv`)) { log(`skip M4 ${f.name}: data absent`); continue; }
+    const train = readWide(`forecast/m4/${f.name}-train.csv`);
+    const test = readWide(`forecast/m4/${f.name}-test.csv`);
+    const official = officialRows(f.official);
+    const naive2 = official.Naive2;
+    const dataset = `M4 ${f.name} (${train.length} series, h=${f.horizon})`;
+    for (const name of ['Naive2', 'Theta', 'Smyl (M4 winner)']) rows.push({ dataset, method: `official: ${name}`, ...official[name] });
+    const inputs = train.map((values) => ({ values, frequency: f.frequency }));
+    for (const [method, model, neural] of [['storecast ensemble (auto)', 'auto', true], ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false], ['member: seasonal-naive', 'seasonal-naive', false], ['member: lstm (zero-shot)', 'lstm', true]] as Array<[string, ModelChoice, boolean]>) {
+      const t0 = performance.now();
+      const result = await forecastTrends(inputs, { horizon: f.horizon, model, neural });
+      const seconds = (performance.now() - t0) / 1000;
+      const row = score(dataset, method, train, test, result.map((r) => r.forecast), f.period, naive2, {
+        coverage80: coverage(test, result.map((r) => r.intervals[0])),
+        coverage95: coverage(test, result.map((r) => r.intervals[1])),
+        seriesPerSecond: train.length / seconds,
+      });
+      rows.push(row);
+      log(`${dataset} ${method}: OWA ${row.owa.toFixed(3)} sMAPE ${row.smape.toFixed(3)} MASE ${row.mase.toFixed(3)} cov80 ${row.coverage80!.toFixed(3)} ${row.seriesPerSecond!.toFixed(0)} series/s`);
+      if (model === 'auto') speed[`Node: storecast full ensemble, M4 ${f.name} (series/s)`] = train.length / seconds;
+    }
+    const a = await augurs(train, f.horizon, f.period);
+    if (a.mstl) {
+      rows.push(score(dataset, 'augurs MSTL + ETS', train, test, a.mstl.forecasts, f.period, naive2, { coverage80: coverage(test, a.mstl.lower.map((l, i) => ({ lower: l, upper: a.mstl!.upper[i] }))), seriesPerSecond: train.length / a.mstl.seconds }));
+      speed[`Node: augurs MSTL+ETS, M4 ${f.name} (series/s)`] = train.length / a.mstl.seconds;
+    }
+    if (a.autoEts) rows.push(score(dataset, 'augurs AutoETS', train, test, a.autoEts.forecasts, f.period, naive2, { seriesPerSecond: train.length / a.autoEts.seconds }));
+    if (options.withR) {
+      const r = rForecasts(train, f.horizon, f.period, log);
+      if (r) for (const [name, forecasts] of Object.entries(r)) rows.push(score(dataset, name, train, test, forecasts, f.period, naive2));
+    }
+  }
+  const m5: Record<string, number> = {};
+  const m5Train = 'forecast/m5_foods3_tx3/sales_train_validation_afcs2025.csv';
+  if (has(m5Train)) {
+    const train = readWide(m5Train);
+    const test = readWide('forecast/m5_foods3_tx3/sales_test_validation_afcs2025.csv');
+    const t0 = performance.now();
+    const result = await forecastTrends(train.map((values) => ({ values, frequency: 'daily' as const })), { horizon: 28, model: 'auto' });
+    m5['storecast auto: mean RMSSE'] = result.reduce((a, r, i) => a + rmsse(test[i], r.forecast, train[i]), 0) / train.length;
+    m5['storecast auto: series/s'] = train.length / ((performance.now() - t0) / 1000);
+    m5['seasonal naive (7): mean RMSSE'] = train.reduce((a, y, i) => a + rmsse(test[i], seasonalNaive(y, 7, 28).mean, y), 0) / train.length;
+    m5['storecast auto: 80% coverage'] = coverage(test, result.map((r) => r.intervals[0]));
+    log(`M5: ${JSON.stringify(m5)}`);
+  }
+  return { rows, m5, speed };
+}

@@ -1,0 +1,49 @@
+// npm run bench [-- forecast|price|encoder|browser|bundle ...] (default: all). Writes bench/RESULTS.md.
+import { runForecastBenchmark } from './forecast.js';
+import { runPriceBenchmark } from './price.js';
+import { table, writeSection } from './results.js';
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const all = wanted.length === 0;
+const log = (s: string): void => console.log(s);
+
+if (all || wanted.includes('forecast')) {
+  const { rows, m5, speed } = await runForecastBenchmark(log, { withR: !process.argv.includes('--no-r') });
+  const body = [
+    'Accuracy on the M4 test sets (sMAPE, MASE and OWA as defined by the M4 competition; OWA relative to the official Naive2). "official:" rows come from the competition\'s published table; every other row was computed in this run on the same series. Coverage = share of test points inside the interval.',
+    table(['data set', 'method', 'sMAPE', 'MASE', 'OWA', '80% cov.', '95% cov.', 'series/s (Node)'], rows.map((r) => [r.dataset, r.method, r.smape, r.mase, r.owa, r.coverage80, r.coverage95, r.seriesPerSecond])),
+    '### M5 FOODS_3, store TX_3 (823 daily series, 28-day validation period)',
+    table(['metric', 'value'], Object.entries(m5).map(([k, v]) => [k, v])),
+    '### Speed (Node, this machine)',
+    table(['what', 'value'], Object.entries(speed).map(([k, v]) => [k, v])),
+  ].join('\n\n');
+  writeSection('Forecasting (forecastTrend)', 'npm run bench -- forecast', body);
+}
+
+if (all || wanted.includes('price')) {
+  const { rows, timings } = await runPriceBenchmark(log);
+  const body = [
+    'Test-set accuracy on ../shared/data/price/benchmark splits (RMSLE on prices; MAPE in %; coverage of the 80% range). All rows computed in this run. Reference RMSLE published with the splits: TF-IDF + ridge amazon_india 0.604, superstore 0.812; category median 0.781, 1.050.',
+    table(['data set', 'method', 'RMSLE', 'MAPE %', '80% coverage', 'note'], rows.map((r) => [r.dataset, r.method, r.rmsle, r.mape, r.coverage80, r.note])),
+    table(['timing', 'value'], Object.entries(timings).map(([k, v]) => [k, v])),
+  ].join('\n\n');
+  writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
+}
+
+if (all || wanted.includes('encoder')) {
+  const { runEncoderBenchmark } = await import('./encoder.js');
+  const body = await runEncoderBenchmark(log);
+  writeSection('Text encoder (storecast-bert-mini vs its teacher)', 'npm run bench -- encoder', body);
+}
+
+if (all || wanted.includes('browser')) {
+  const { runBrowserBenchmark } = await import('./browser.js');
+  const body = await runBrowserBenchmark(log);
+  writeSection('In the browser (headless Chromium)', 'npm run bench -- browser', body);
+}
+
+if (all || wanted.includes('bundle')) {
+  const { runBundleBenchmark } = await import('./bundle.js');
+  writeSection('Bundle size', 'npm run bench -- bundle', await runBundleBenchmark(log));
+}
+process.exit(0);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, startHarness, stopAll, type Harness } from './harness.js';
+
+describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
+  let h: Harness;
+  beforeAll(async () => { h = await startHarness(); });
+  afterAll(async () => { await h?.close(); await stopAll(); });
+
+  it('gives the same forecast in a worker as on the main thread, with progress', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async () => {
+      const sc = await window.load('/lib/index.ts');
+      const values = Array.from({ length: 120 }, (_, t) => 50 + 10 * Math.sin((2 * Math.PI * t) / 12) + t * 0.2);
+      const series = [{ values, frequency: 'monthly' }, { values: values.map((v) => v * 2), frequency: 'monthly' }];
+      const options = { horizon: 6, model: 'ensemble', neural: false };
+      const inPage = await sc.createStorecast({ worker: false });
+      const inWorker = await sc.createStorecast({ worker: true });
+      const progress: number[] = [];
+      const a = await inPage.forecastTrends(series, options);
+      const b = await inWorker.forecastTrends(series, { ...options, onProgress: (p: { loaded: number }) => progress.push(p.loaded) });
+      const info = await inWorker.init({ backend: 'wasm' });
+      inWorker.terminate();
+      return { a: a.map((r: { forecast: number[] }) => r.forecast), b: b.map((r: { forecast: number[] }) => r.forecast), progress, inWorker: inWorker.inWorker, backend: info.backend, environment: info.environment };
+    });
+    await page.close();
+    expect(result.inWorker).toBe(true);
+    expect(result.b).toEqual(result.a);
+    expect(result.progress).toEqual([1, 2]);
+    expect(result.backend).toBe('wasm');
+    expect(result.environment).toBe('worker');
+  });
+
+  it('keeps the main thread responsive and can be aborted', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async () => {
+      const sc = await window.load('/lib/index.ts');
+      const storecast = await sc.createStorecast({ worker: true });
+      const list = Array.from({ length: 400 }, (_, i) => Array.from({ length: 300 }, (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 24) + ((t * 7919 + i * 104729) % 13)));
+      const controller = new AbortController();
+      let ticks = 0;
+      const timer = setInterval(() => { ticks++; }, 10);
+      const pending = storecast.forecastTrends(list.map((values) => ({ values, frequency: 'hourly' })), { horizon: 24, neural: false, signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 400));
+      controller.abort();
+      const error = await pending.then(() => null, (e: { code: string; name: string }) => ({ code: e.code, name: e.name }));
+      clearInterval(timer);
+      // The worker still answers after an abort.
+      const after = await storecast.forecastTrend([1, 2, 3, 4, 5, 6, 7, 8], { horizon: 2, model: 'theta' });
+      storecast.terminate();
+      return { error, ticks, after: after.forecast.length };
+    });
+    await page.close();
+    expect(result.error).toEqual({ code: 'ABORTED', name: 'StorecastError' });
+    // 400 ms at a 10 ms interval: a blocked main thread would manage only a handful.
+    expect(result.ticks).toBeGreaterThan(20);
+    expect(result.after).toBe(2);
+  });
+
+  it('reports bad input from the worker as a typed StorecastError', async () => {
+    const page = await h.newPage();
+    const error = await page.evaluate(async () => {
+      const sc = await window.load('/lib/index.ts');
+      const storecast = await sc.createStorecast({ worker: true });
+      try { await storecast.forecastTrend([], { horizon: 3 }); return null; } catch (e) {
+        const err = e as { code: string; message: string; constructor: { name: string } };
+        return { code: err.code, message: err.message, isClass: e instanceof sc.StorecastError };
+      } finally { storecast.terminate(); }
+    });
+    await page.close();
+    expect(error).toEqual({ code: 'INVALID_INPUT', message: expect.stringMatching(/empty/), isClass: true });
+  });
+});
