@@ -42,7 +42,9 @@ export class PriceModelImpl implements PriceModel {
     const bases: number[] = [];
     const neighbourLists = products.map((p, i) => {
       const embedding = matrix.subarray(i * dims, (i + 1) * dims);
-      const k = knnFeatures(embedding, s.catalog);
+      // A product already in the catalog is not its own comparable.
+      const self = p.id === undefined ? -1 : s.catalog.ids.indexOf(p.id);
+      const k = knnFeatures(embedding, s.catalog, self >= 0 ? (j) => j === self : undefined);
       const stack = { ridge: predictRidge(sparseRow(p, s.space), s.ridge), knn: k.knn, knnSpread: k.knnSpread, topSimilarity: k.topSimilarity };
       bases.push(baseEstimate(stack, s.ridgeWeight));
       x.set(headRow(embedding, stack, s.center, numericFeatures(p, s.space), numericSlots), i * headDims);

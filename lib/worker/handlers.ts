@@ -1,6 +1,7 @@
 import { env } from '../config.js';
 import { StorecastError } from '../errors.js';
 import type { LongTaskOptions } from '../progress.js';
+import type { PriceModel } from '../price/types.js';
 
 /**
  * The operations a worker serves. Each receives the call's arguments (options last) with the
@@ -15,12 +16,51 @@ export const handlers: Record<string, Handler> = {
   runtimeInfo: async () => (await import('../runtime/index.js')).runtimeInfo(),
   forecastTrend: async ([series, options], task) => (await import('../trend/index.js')).forecastTrend(series as never, withTask(options, task)),
   forecastTrends: async ([list, options], task) => (await import('../trend/index.js')).forecastTrends(list as never, withTask(options, task)),
+  embedText: async ([texts, options], task) => (await import('../text/index.js')).embedText(texts as never, withTask(options, task)),
+  trainPriceModel: async ([catalog, options], task) => {
+    const model = await (await import('../price/index.js')).trainPriceModel(catalog, withTask(options, task));
+    const handle = nextHandle++;
+    priceModels.set(handle, model);
+    return describeModel(handle, model);
+  },
+  loadPriceModel: async ([url, options]) => {
+    const model = await (await import('../price/index.js')).loadPriceModel(url as string, options as never);
+    const handle = nextHandle++;
+    priceModels.set(handle, model);
+    return describeModel(handle, model);
+  },
+  predictPrice: async ([product, options], task) => {
+    const { handle, ...rest } = options as { handle: number; comparables?: number };
+    return (await import('../price/index.js')).predictPrice(product as never, { ...rest, model: modelFor(handle), signal: task.signal });
+  },
+  savePriceModel: async ([handle, url]) => modelFor(handle as number).save(url as string),
+  priceModelBytes: async ([handle]) => modelFor(handle as number).toBytes(),
+  disposePriceModel: async ([handle]) => {
+    priceModels.get(handle as number)?.dispose();
+    priceModels.delete(handle as number);
+  },
   memory: async () => {
     const { loadTf } = await import('../runtime/index.js');
     const tf = await loadTf();
     return tf.memory();
   },
 };
+
+const priceModels = new Map<number, PriceModel>();
+let nextHandle = 1;
+
+/** What crosses to the page for a model living in the worker: a handle plus its plain data. */
+export interface PriceModelHandle { handle: number; encoderId: string; metrics: PriceModel['metrics']; createdAt: string }
+
+function describeModel(handle: number, model: PriceModel): PriceModelHandle {
+  return { handle, encoderId: model.encoderId, metrics: model.metrics, createdAt: model.createdAt };
+}
+
+function modelFor(handle: number): PriceModel {
+  const model = priceModels.get(handle);
+  if (!model) throw new StorecastError('NOT_TRAINED', 'This price model is not in the worker (disposed, or the worker was restarted): train or load it again.');
+  return model;
+}
 
 export function registerHandler(name: string, handler: Handler): void {
   handlers[name] = handler;

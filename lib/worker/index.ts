@@ -4,6 +4,9 @@ import type { LongTaskOptions } from '../progress.js';
 import type { InitOptions, RuntimeInfo } from '../runtime/types.js';
 import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types.js';
 import type { Request, Response } from './protocol.js';
+import type { PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
+import type { EmbedOptions } from '../text/index.js';
+import type { PriceModelHandle } from './handlers.js';
 
 export interface CreateStorecastOptions {
   /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
@@ -19,7 +22,12 @@ export interface Storecast {
   runtimeInfo(): Promise<RuntimeInfo>;
   forecastTrend(series: number[] | SeriesInput, options?: ForecastOptions): Promise<TrendForecast>;
   forecastTrends(list: Array<number[] | SeriesInput>, options?: ForecastOptions): Promise<TrendForecast[]>;
-  /** Low-level: call any registered operation by name (used by the price and text capabilities). */
+  embedText(texts: string | string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  trainPriceModel(catalog: Product[], options?: TrainPriceOptions): Promise<PriceModel>;
+  loadPriceModel(url: string): Promise<PriceModel>;
+  predictPrice(product: Product, options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion>;
+  predictPrice(product: Product[], options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion[]>;
+  /** Low-level: call any registered operation by name. */
   call<T>(method: string, args: unknown[], options?: LongTaskOptions): Promise<T>;
   /** TF.js memory counters where the models run (for leak checks). */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
@@ -96,12 +104,36 @@ export async function createStorecast(options: CreateStorecastOptions = {}): Pro
   return facade(true, (method, args, task = {}) => caller.call(method, args, task), caller.dispose);
 }
 
+/** A price model that lives wherever the storecast instance runs its models; usable with its predictPrice. */
+class HandlePriceModel implements PriceModel {
+  constructor(readonly info: PriceModelHandle, private readonly call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>) {}
+  get encoderId(): string { return this.info.encoderId; }
+  get metrics(): PriceModel['metrics'] { return this.info.metrics; }
+  get createdAt(): string { return this.info.createdAt; }
+  save(url: string): Promise<void> {
+    // downloads:// needs the page's document, so the bytes come over and the page saves them.
+    if (url.startsWith('downloads://')) return this.toBytes().then(async (bytes) => (await import('../price/persist.js')).saveBytes(url, bytes));
+    return this.call('savePriceModel', [this.info.handle, url]);
+  }
+  toBytes(): Promise<Uint8Array> { return this.call('priceModelBytes', [this.info.handle]); }
+  dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
+}
+
 function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>, terminate: () => void): Storecast {
   const invoke = <T>(method: string, ...raw: unknown[]): Promise<T> => {
     const { args, task } = splitOptions(raw);
     return call<T>(method, args, task);
   };
+  const handleOf = (model: PriceModel): number => {
+    if (!(model instanceof HandlePriceModel)) throw new StorecastError('NOT_TRAINED', 'Pass a model trained or loaded through this storecast instance (createStorecast().trainPriceModel / loadPriceModel).');
+    return model.info.handle;
+  };
   return {
+    embedText: (t, o) => invoke('embedText', t, o ?? {}),
+    trainPriceModel: async (catalog, o) => new HandlePriceModel(await invoke<PriceModelHandle>('trainPriceModel', catalog, o ?? {}), call),
+    loadPriceModel: async (url) => new HandlePriceModel(await invoke<PriceModelHandle>('loadPriceModel', url, {}), call),
+    predictPrice: ((product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) =>
+      call('predictPrice', [product, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal })) as Storecast['predictPrice'],
     inWorker,
     init: (o) => invoke('init', o ?? {}),
     runtimeInfo: () => invoke('runtimeInfo'),
