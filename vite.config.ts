@@ -36,18 +36,21 @@ export default defineConfig(({ mode }) => {
     preview: { headers: ISOLATION_HEADERS },
     // Keep onnxruntime's 27 MB wasm out of the JS bundle; it is served from /wasm/ instead.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'development|production'] },
-    worker: { format: 'es' as const },
+    // One self-contained worker file: an app that bundles storecast copies it as a plain asset.
+    worker: { format: 'es' as const, rollupOptions: { output: { codeSplitting: false } } } as never,
     optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   };
   if (mode === 'lib') {
     return {
       ...shared,
+      // Relative asset URLs (the worker), so the package works wherever an app serves it.
+      base: './',
       publicDir: false,
       build: {
         outDir: 'dist',
         emptyOutDir: true,
         target: 'es2022',
-        sourcemap: true,
+        sourcemap: false,
         minify: false,
         lib: {
           formats: ['es'],

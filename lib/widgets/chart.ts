@@ -1,0 +1,31 @@
+// A dependency-free SVG sparkline chart for the widgets: history, forecast, 80%/95% bands.
+const NS = 'http://www.w3.org/2000/svg';
+
+export function forecastSvg(history: number[], forecast: number[], bands: { lower: number[]; upper: number[] }[], width = 480, height = 180): SVGSVGElement {
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('role', 'img');
+  const total = history.length + forecast.length;
+  const all = [...history, ...forecast, ...bands.flatMap((b) => [...b.lower, ...b.upper])].filter(Number.isFinite);
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = 6;
+  const x = (i: number): number => pad + (i / Math.max(1, total - 1)) * (width - 2 * pad);
+  const y = (v: number): number => height - pad - ((v - lo) / (hi - lo || 1)) * (height - 2 * pad);
+  const path = (points: Array<[number, number]>): string => points.map(([i, v], k) => `${k ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const add = (d: string, cls: string): void => {
+    const p = document.createElementNS(NS, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('class', cls);
+    svg.appendChild(p);
+  };
+  const n = history.length;
+  for (const [k, band] of [...bands].reverse().entries()) {
+    const upper = band.upper.map((v, h) => [n + h, v] as [number, number]);
+    const lower = band.lower.map((v, h) => [n + h, v] as [number, number]).reverse();
+    add(path([[n - 1, history[n - 1]], ...upper, ...lower, [n - 1, history[n - 1]]]) + 'Z', `band band-${k}`);
+  }
+  add(path(history.map((v, i) => [i, v])), 'history');
+  add(path([[n - 1, history[n - 1]], ...forecast.map((v, h) => [n + h, v] as [number, number])]), 'forecast');
+  return svg;
+}

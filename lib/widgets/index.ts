@@ -1,0 +1,166 @@
+// Custom elements for any admin app (React, Vue, plain HTML): <storecast-forecast> and
+// <storecast-price>. Nothing is registered on import; call defineStorecastElements().
+import { createStorecast, type Storecast } from '../worker/index.js';
+import type { PriceModel, PriceSuggestion, Product } from '../price/types.js';
+import type { SeriesInput, TrendForecast } from '../trend/types.js';
+import { forecastSvg } from './chart.js';
+
+let shared: Promise<Storecast> | undefined;
+let useWorker = true;
+
+const CSS = `
+:host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1d2330; }
+.box { border: 1px solid #e3e6ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
+.summary { margin: 6px 0 0; }
+.price { font-size: 20px; font-weight: 600; }
+.muted { color: #5d6678; }
+.error { color: #b3261e; }
+ul { margin: 6px 0 0; padding-left: 18px; }
+svg { width: 100%; height: auto; display: block; }
+.history { fill: none; stroke: #1d2330; stroke-width: 1.5; }
+.forecast { fill: none; stroke: #2a5bd7; stroke-width: 2; stroke-dasharray: 6 4; }
+.band-0 { fill: rgba(42, 91, 215, 0.12); stroke: none; }
+.band-1 { fill: rgba(42, 91, 215, 0.22); stroke: none; }
+`;
+
+/** Styles through a constructable stylesheet: allowed by a strict CSP without 'unsafe-inline'. */
+function attachShadow(element: HTMLElement): ShadowRoot {
+  const root = element.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
+  root.adoptedStyleSheets = [sheet];
+  return root;
+}
+
+function instance(): Promise<Storecast> {
+  shared ??= createStorecast({ worker: useWorker });
+  return shared;
+}
+
+const numbers = (text: string | null): number[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const money = (v: number, currency: string): string => v.toLocaleString(undefined, { style: 'currency', currency });
+
+/** `<storecast-forecast values="..." dates="..." frequency="weekly" horizon="13">` or set `.series`. */
+export class StorecastForecastElement extends HTMLElement {
+  static observedAttributes = ['values', 'dates', 'frequency', 'horizon'];
+  #root = attachShadow(this);
+  #series?: SeriesInput;
+  #run = 0;
+  /** The last forecast shown (also dispatched as a `forecast` event). */
+  result?: TrendForecast;
+
+  set series(value: SeriesInput) { this.#series = value; void this.#render(); }
+  get series(): SeriesInput | undefined { return this.#series; }
+  connectedCallback(): void { void this.#render(); }
+  attributeChangedCallback(): void { if (this.isConnected) void this.#render(); }
+
+  async #render(): Promise<void> {
+    const run = ++this.#run;
+    const series: SeriesInput = this.#series ?? {
+      values: numbers(this.getAttribute('values')),
+      ...(this.getAttribute('dates') ? { dates: (this.getAttribute('dates') ?? '').split(',').map((s) => s.trim()) } : {}),
+      ...(this.getAttribute('frequency') ? { frequency: this.getAttribute('frequency') as SeriesInput['frequency'] } : {}),
+    };
+    const horizon = this.getAttribute('horizon') ? Number(this.getAttribute('horizon')) : undefined;
+    this.#root.innerHTML = '<div class="box muted" part="box">Forecasting…</div>';
+    try {
+      const result = await (await instance()).forecastTrend(series, horizon === undefined ? {} : { horizon });
+      if (run !== this.#run) return;
+      this.result = result;
+      const box = document.createElement('div');
+      box.className = 'box';
+      box.setAttribute('part', 'box');
+      const history = series.values.filter((v): v is number => typeof v === 'number');
+      box.appendChild(forecastSvg(history.slice(-Math.max(3 * result.forecast.length, 24)), result.forecast, result.intervals));
+      const summary = document.createElement('p');
+      summary.className = 'summary';
+      summary.textContent = result.summary;
+      box.appendChild(summary);
+      this.#root.replaceChildren(box);
+      this.dispatchEvent(new CustomEvent('forecast', { detail: result }));
+    } catch (e) {
+      if (run !== this.#run) return;
+      const box = document.createElement('div');
+      box.className = 'box error';
+      box.textContent = message(e);
+      this.#root.replaceChildren(box);
+    }
+  }
+}
+
+/**
+ * `<storecast-price currency="USD">` with `.catalog = products` (or `catalog-url="/catalog.json"`)
+ * and `.product = { title, category, ... }`: trains once per catalog, then suggests a price.
+ */
+export class StorecastPriceElement extends HTMLElement {
+  static observedAttributes = ['catalog-url', 'currency'];
+  #root = attachShadow(this);
+  #catalog?: Product[];
+  #product?: Product;
+  #model?: Promise<PriceModel>;
+  #run = 0;
+  suggestion?: PriceSuggestion;
+
+  set catalog(value: Product[]) { this.#catalog = value; this.#model = undefined; void this.#render(); }
+  set product(value: Product) { this.#product = value; void this.#render(); }
+  get product(): Product | undefined { return this.#product; }
+  connectedCallback(): void { void this.#render(); }
+  attributeChangedCallback(name: string): void { if (name === 'catalog-url') this.#model = undefined; if (this.isConnected) void this.#render(); }
+
+  async #catalogData(): Promise<Product[]> {
+    if (this.#catalog) return this.#catalog;
+    const url = this.getAttribute('catalog-url');
+    if (!url) throw new Error('Set .catalog (an array of products with prices) or a catalog-url attribute.');
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`Could not read ${url}: HTTP ${response.status}.`);
+    return (await response.json()) as Product[];
+  }
+
+  async #render(): Promise<void> {
+    const run = ++this.#run;
+    if (!this.#product) { this.#root.innerHTML = '<div class="box muted" part="box">Set .product to get a price suggestion.</div>'; return; }
+    this.#root.innerHTML = '<div class="box muted" part="box">Learning prices from the catalog…</div>';
+    try {
+      const storecast = await instance();
+      this.#model ??= this.#catalogData().then((c) => storecast.trainPriceModel(c));
+      const model = await this.#model;
+      const suggestion = await storecast.predictPrice(this.#product, { model, comparables: 3 });
+      if (run !== this.#run) return;
+      this.suggestion = suggestion;
+      const currency = this.getAttribute('currency') ?? 'USD';
+      const box = document.createElement('div');
+      box.className = 'box';
+      box.setAttribute('part', 'box');
+      const price = document.createElement('div');
+      price.className = 'price';
+      price.textContent = `Suggested ${money(suggestion.price, currency)}`;
+      const range = document.createElement('div');
+      range.className = 'muted';
+      range.textContent = `80% range ${money(suggestion.low, currency)} – ${money(suggestion.high, currency)}`;
+      const list = document.createElement('ul');
+      for (const c of suggestion.comparables) {
+        const item = document.createElement('li');
+        item.textContent = `${c.title} — ${money(c.price, currency)}`;
+        list.appendChild(item);
+      }
+      box.append(price, range, list);
+      this.#root.replaceChildren(box);
+      this.dispatchEvent(new CustomEvent('suggestion', { detail: suggestion }));
+    } catch (e) {
+      this.#model = undefined;
+      if (run !== this.#run) return;
+      const box = document.createElement('div');
+      box.className = 'box error';
+      box.textContent = message(e);
+      this.#root.replaceChildren(box);
+    }
+  }
+}
+
+/** Registers the elements (idempotent). `worker: false` runs the models on the main thread. */
+export function defineStorecastElements(options: { worker?: boolean } = {}): void {
+  useWorker = options.worker ?? true;
+  if (!customElements.get('storecast-forecast')) customElements.define('storecast-forecast', StorecastForecastElement);
+  if (!customElements.get('storecast-price')) customElements.define('storecast-price', StorecastPriceElement);
+}
