@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, type Product, type PriceModel } from '../../lib/index.js';
+import { loadTf } from '../../lib/runtime/index.js';
+
+// The demo's sample shop (derived from the MIT Superstore data, committed): real titles and prices.
+const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
+const products = shop.products;
+
+async function errorOf(p: Promise<unknown>): Promise<StorecastError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(StorecastError);
+  return e as StorecastError;
+}
+
+describe('trainPriceModel / predictPrice on the sample shop', () => {
+  let model: PriceModel;
+  const train = products.filter((_, i) => i % 5 !== 0);
+  const test = products.filter((_, i) => i % 5 === 0);
+
+  it('learns prices better than the category median, with honest ranges and comparables, without leaking tensors', async () => {
+    const tf = await loadTf();
+    const phases = new Set<string>();
+    model = await trainPriceModel(train, { onProgress: (p) => phases.add(p.phase) });
+    expect([...phases]).toEqual(expect.arrayContaining(['embed', 'features', 'train']));
+    expect(model.metrics.trainedOn).toBe(train.length);
+    const before = tf.memory().numTensors;
+    const suggestions = await predictPrice(test, { model, comparables: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    const actual = test.map((p) => p.price!);
+    const ours = rmsle(actual, suggestions.map((s) => s.price));
+    const byCategory = new Map<string, number[]>();
+    for (const p of train) byCategory.set(p.category!, [...(byCategory.get(p.category!) ?? []), p.price!]);
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const baseline = rmsle(actual, test.map((p) => median(byCategory.get(p.category!) ?? [10])));
+    expect(ours).toBeLessThan(baseline);
+    const covered = suggestions.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
+    expect(covered).toBeGreaterThan(0.6);
+    for (const s of suggestions) {
+      expect(Number.isFinite(s.price) && s.low <= s.price && s.price <= s.high).toBe(true);
+      expect(s.comparables).toHaveLength(3);
+      expect(s.comparables[0].similarity).toBeGreaterThanOrEqual(s.comparables[2].similarity);
+    }
+  });
+
+  it('saves to a file and loads back with identical predictions', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'storecast-price-')), 'model.storecast');
+    await model.save(file);
+    const loaded = await loadPriceModel(file);
+    const a = await predictPrice(test.slice(0, 5), { model });
+    const b = await predictPrice(test.slice(0, 5), { model: loaded });
+    expect(b.map((s) => s.price)).toEqual(a.map((s) => s.price));
+    expect(loaded.encoderId).toBe(model.encoderId);
+    loaded.dispose();
+  });
+
+  it('refuses a model saved with another encoder, and corrupt files', async () => {
+    const bytes = await model.toBytes();
+    const text = new TextDecoder().decode(bytes);
+    const forged = new TextEncoder().encode(text.replace(model.encoderId, 'other-encoder@000000000000'.slice(0, model.encoderId.length)));
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'storecast-price-'));
+    writeFileSync(join(dir, 'forged.storecast'), forged);
+    expect((await errorOf(loadPriceModel(join(dir, 'forged.storecast')))).code).toBe('MODEL_MISMATCH');
+    writeFileSync(join(dir, 'corrupt.storecast'), bytes.slice(0, 200));
+    expect((await errorOf(loadPriceModel(join(dir, 'corrupt.storecast')))).code).toBe('MODEL_LOAD_FAILED');
+  });
+
+  it('rejects bad catalogs and bad calls with clear errors', async () => {
+    const ok = products.slice(0, 25);
+    expect((await errorOf(trainPriceModel([]))).message).toMatch(/empty/);
+    expect((await errorOf(trainPriceModel(ok.slice(0, 19)))).message).toMatch(/at least 20/);
+    expect((await errorOf(trainPriceModel([...ok, { title: 'x', price: 0 }]))).message).toMatch(/not a positive/);
+    expect((await errorOf(trainPriceModel([...ok, { title: 'x', price: NaN }]))).message).toMatch(/not a positive/);
+    expect((await errorOf(trainPriceModel([...ok, { title: 'x', price: '12' as unknown as number }]))).message).toMatch(/price is a string/);
+    expect((await errorOf(trainPriceModel([...ok, { ...ok[0] }]))).message).toMatch(/duplicate id/);
+    expect((await errorOf(trainPriceModel([...ok, { price: 3 } as unknown as Product]))).message).toMatch(/title/);
+    expect((await errorOf(trainPriceModel([...ok, { title: 'x', colour: 'red' } as unknown as Product]))).message).toMatch(/unknown field/);
+    expect((await errorOf(trainPriceModel([...ok, { title: 'x', attributes: { size: { w: 1 } } } as unknown as Product]))).message).toMatch(/attribute 'size'/);
+    expect((await errorOf(trainPriceModel(new Array(100_000).fill(ok[0])))).message).toMatch(/limit/);
+    expect((await errorOf(predictPrice({ title: 'x' }, {} as never))).code).toBe('NOT_TRAINED');
+    expect((await errorOf(predictPrice({ title: '' }, { model }))).code).toBe('INVALID_INPUT');
+    const aborted = new AbortController();
+    aborted.abort();
+    expect((await errorOf(trainPriceModel(ok, { signal: aborted.signal }))).code).toBe('ABORTED');
+  });
+
+  it('skips unpriced products and predicts for a huge description', async () => {
+    const m = await trainPriceModel([...products.slice(0, 60), { title: 'Unpriced stapler' }], { epochs: 5 });
+    expect(m.metrics.skippedUnpriced).toBe(1);
+    const s = await predictPrice({ title: 'Heavy duty stapler', description: 'staples '.repeat(20_000) }, { model: m });
+    expect(Number.isFinite(s.price) && s.price > 0).toBe(true);
+    m.dispose();
+    model.dispose();
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache } from '../../lib/index.js';
+import { memoryCacheSize } from '../../lib/text/cache.js';
+
+const MODELS = new URL('../../public/models/', import.meta.url).pathname;
+
+async function errorOf(p: Promise<unknown>): Promise<StorecastError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(StorecastError);
+  return e as StorecastError;
+}
+
+describe('embedText with the shipped int8 student (Node, onnxruntime CPU)', () => {
+  it('returns normalised 512-d vectors where related products are closer than unrelated ones', async () => {
+    const [phone, phone2, sofa] = await embedText(['Samsung Galaxy smartphone 128GB, black', 'Android mobile phone with 6.5 inch screen', 'Three-seater leather sofa for the living room']);
+    expect(phone).toHaveLength(512);
+    expect(Math.hypot(...phone)).toBeCloseTo(1, 4);
+    expect(cosineSimilarity(phone, phone2)).toBeGreaterThan(cosineSimilarity(phone, sofa));
+  });
+
+  it('caches by model and text: a second call does not re-encode and returns equal vectors', async () => {
+    await clearEmbeddingCache();
+    const first = await embedText(['USB-C charging cable, 2 m']);
+    expect(memoryCacheSize()).toBe(1);
+    const second = await embedText(['USB-C charging cable, 2 m']);
+    expect(Array.from(second[0])).toEqual(Array.from(first[0]));
+    // Returned arrays are copies: changing one does not poison the cache.
+    second[0].fill(0);
+    expect(Math.hypot(...(await embedText(['USB-C charging cable, 2 m']))[0])).toBeCloseTo(1, 4);
+  });
+
+  it('handles empty strings (zero vector) and 100k-character text, and rejects non-strings', async () => {
+    const [empty, huge] = await embedText(['   ', 'stainless steel water bottle '.repeat(4000)]);
+    expect(Array.from(empty).every((v) => v === 0)).toBe(true);
+    expect(Math.hypot(...huge)).toBeCloseTo(1, 4);
+    expect((await errorOf(embedText([42 as unknown as string]))).code).toBe('INVALID_INPUT');
+    expect((await errorOf(embedText(null as unknown as string[]))).message).toMatch(/string or an array/);
+    expect((await errorOf(embedText(['a'], { batchSize: 0 }))).code).toBe('INVALID_INPUT');
+  });
+
+  it('refuses a corrupt model file (sha256 mismatch) with MODEL_LOAD_FAILED, and a missing one too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'storecast-models-'));
+    cpSync(join(MODELS, 'storecast-bert-mini'), join(dir, 'storecast-bert-mini'), { recursive: true });
+    const onnx = join(dir, 'storecast-bert-mini/onnx/model_quantized.onnx');
+    const bytes = readFileSync(onnx);
+    bytes[bytes.length - 100] ^= 0xff;
+    writeFileSync(onnx, bytes);
+    const corrupt = await errorOf(embedText(['x'], { encoder: { baseUrl: dir + '/' }, cache: false }));
+    expect(corrupt.code).toBe('MODEL_LOAD_FAILED');
+    expect(corrupt.message).toMatch(/Integrity check failed/);
+    const missing = await errorOf(embedText(['x'], { encoder: { baseUrl: join(dir, 'nowhere') + '/' }, cache: false }));
+    expect(missing.code).toBe('MODEL_LOAD_FAILED');
+    // The library stays usable with the good model afterwards.
+    expect((await embedText(['still works'], { cache: false }))[0]).toHaveLength(512);
+  });
+});
