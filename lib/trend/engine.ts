@@ -30,7 +30,7 @@ export interface EngineResult {
 }
 
 /** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
-const ETS_FIT_POINTS = 320;
+const ETS_FIT_POINTS = 240;
 /** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
 const MAX_ETS_SEASONAL_PERIOD = 24;
 

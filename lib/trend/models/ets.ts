@@ -85,7 +85,7 @@ export function parameterCount(spec: EtsSpec): number {
 
 export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number }
 
-export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 160): EtsFit | undefined {
+export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 100): EtsFit | undefined {
   const n = y.length;
   const seasonal = initialSeasonal(y, spec);
   const m = spec.season === 'N' ? 1 : spec.period;

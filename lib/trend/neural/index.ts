@@ -32,7 +32,7 @@ function build(tf: Tf, m: TrendModelManifest): LayersModel {
   const past = tf.input({ shape: [m.window, 2 + m.covariates] });
   const futureCovariates = tf.input({ shape: [m.horizon, m.covariates] });
   // recurrentActivation must be sigmoid: the weights were trained in PyTorch, not with Keras' hard sigmoid.
-  const state = tf.layers.lstm({ units: m.units, recurrentActivation: 'sigmoid', name: 'lstm' }).apply(past);
+  const state = tf.layers.lstm({ units: m.units, recurrentActivation: 'sigmoid', name: 'lstm', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }).apply(past);
   const hidden = tf.layers.dense({ units: 128, activation: 'relu', name: 'hidden' }).apply(state);
   const flat = tf.layers.dense({ units: m.horizon * m.quantiles.length, name: 'out' }).apply(hidden);
   const base = tf.layers.reshape({ targetShape: [m.horizon, m.quantiles.length] }).apply(flat);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { forecastTrend, forecastTrends, loadTrendModel, fineTuneTrendModel, init, StorecastError } from '../../lib/index.js';
+import { loadTf } from '../../lib/runtime/index.js';
+
+const weekly = (n: number, promoEvery = 0): number[] => Array.from({ length: n }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + (promoEvery && t % promoEvery === 0 ? 80 : 0));
+
+describe('the pretrained trend LSTM (Node, wasm backend)', () => {
+  it('forecasts zero-shot with quantile intervals and leaks no tensors', async () => {
+    await init({ backend: 'wasm' });
+    const tf = await loadTf();
+    await forecastTrend(weekly(120), { horizon: 14, model: 'lstm' }); // loads the model
+    const before = tf.memory().numTensors;
+    const r = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14, model: 'lstm' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.model.name).toBe('lstm');
+    r.forecast.forEach((v) => expect(v).toBeGreaterThan(50));
+    r.forecast.forEach((v) => expect(v).toBeLessThan(200));
+    const [i80, i95] = r.intervals;
+    i80.lower.forEach((l, h) => expect(i95.lower[h] <= l && l <= r.forecast[h] && r.forecast[h] <= i80.upper[h] && i80.upper[h] <= i95.upper[h]).toBe(true));
+  });
+
+  it('is part of the auto ensemble with a reported weight', async () => {
+    const r = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14 });
+    expect(r.model.members!.map((m) => m.name)).toContain('lstm');
+  });
+
+  it('moves its forecast when a known-future promotion covariate is set', async () => {
+    const history = 140;
+    const horizon = 14;
+    const values = weekly(history, 10);
+    const promo = Array.from({ length: history + horizon }, (_, t) => (t % 10 === 0 ? 1 : 0));
+    const none = new Array(history + horizon).fill(0);
+    const [withPromo, without] = await forecastTrends([
+      { values, frequency: 'daily', covariates: { promotion: promo } },
+      { values, frequency: 'daily', covariates: { promotion: none.map((v, t) => (t < history ? promo[t] : 0)) } },
+    ], { horizon, model: 'lstm' });
+    const promoSteps = promo.slice(history).map((p, h) => (p ? h : -1)).filter((h) => h >= 0);
+    expect(promoSteps.length).toBeGreaterThan(0);
+    for (const h of promoSteps) expect(withPromo.forecast[h]).toBeGreaterThan(without.forecast[h]);
+  });
+
+  it('fine-tunes on the merchant series (loss is finite, the model changes) and rejects bad input', async () => {
+    const model = await loadTrendModel();
+    const series = [weekly(150), weekly(150, 9), weekly(120).map((v) => v * 3)];
+    const before = (await forecastTrend(series[1], { horizon: 7, model: 'lstm', trendModel: model })).forecast;
+    const { loss } = await fineTuneTrendModel(model, series, { steps: 10 });
+    expect(Number.isFinite(loss)).toBe(true);
+    const after = (await forecastTrend(series[1], { horizon: 7, model: 'lstm', trendModel: model })).forecast;
+    expect(after).not.toEqual(before);
+    await expect(fineTuneTrendModel(model, [])).rejects.toBeInstanceOf(StorecastError);
+    await expect(fineTuneTrendModel(model, [[1, 2, 3]])).rejects.toThrow(/≥ 16/);
+    model.dispose();
+  });
+
+  it('refuses horizons beyond the model and missing model files with typed errors', async () => {
+    await expect(forecastTrend(weekly(100), { horizon: 60, model: 'lstm' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(loadTrendModel('/nonexistent/trend-lstm/')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+  });
+});
