@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { embedText } from '../../lib/index.js';
+import { chromiumAvailable, startHarness, stopAll, type Harness } from './harness.js';
+
+const TITLES = ['Wireless optical mouse, 2.4 GHz, black', 'Oak bookcase with five shelves', 'Stainless steel water bottle 750 ml', 'Organic green tea, 100 bags', 'Ergonomic office chair with lumbar support'];
+const shop = JSON.parse(readFileSync('demo/data/sample-shop.json', 'utf8')) as { products: Array<{ title: string; price: number }> };
+
+describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromium', () => {
+  let h: Harness;
+  let reference: number[][];
+  beforeAll(async () => {
+    h = await startHarness();
+    reference = (await embedText(TITLES, { cache: false })).map((v) => Array.from(v));
+  });
+  afterAll(async () => { await h?.close(); await stopAll(); });
+
+  for (const device of ['wasm', 'webgpu'] as const) {
+    it(`embedText on ${device} matches Node within 1e-3 cosine, loading only same-origin files`, async () => {
+      const page = await h.newPage();
+      const vectors: number[][] = await page.evaluate(async ({ titles, device }) => {
+        const sc = await window.load('/lib/index.ts');
+        return (await sc.embedText(titles, { encoder: { device }, cache: false })).map((v: Float32Array) => Array.from(v)) as number[][];
+      }, { titles: TITLES, device });
+      await page.close();
+      vectors.forEach((v, i) => {
+        const cos = v.reduce((a, x, k) => a + x * reference[i][k], 0);
+        expect(cos).toBeGreaterThan(1 - 1e-3);
+      });
+      expect(h.requests.some((u) => u.endsWith('/models/storecast-bert-mini/onnx/model_quantized.onnx'))).toBe(true);
+      expect(h.offOrigin).toEqual([]);
+    });
+  }
+
+  it('refuses a tampered model file in the browser and stays usable', async () => {
+    const page = await h.newPage();
+    await page.route('**/storecast-bert-mini/onnx/model_quantized.onnx', async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length - 10] ^= 0xff;
+      await route.fulfill({ response, body });
+    });
+    const result = await page.evaluate(async () => {
+      const sc = await window.load('/lib/index.ts');
+      const error = await sc.embedText(['x'], { cache: false }).then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
+      const forecast = await sc.forecastTrend([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { horizon: 2, model: 'theta' });
+      return { error, forecast: forecast.forecast.length };
+    });
+    await page.close();
+    expect(result.error?.code).toBe('MODEL_LOAD_FAILED');
+    expect(result.error?.message).toMatch(/Integrity check failed/);
+    expect(result.forecast).toBe(2);
+  });
+
+  it('trains and predicts prices in a worker on wasm, caches embeddings in IndexedDB, leaks no tensors', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async (catalog) => {
+      const sc = await window.load('/lib/index.ts');
+      const storecast = await sc.createStorecast({ worker: true });
+      await storecast.init({ backend: 'wasm' });
+      const phases = new Set<string>();
+      const model = await storecast.trainPriceModel(catalog.slice(0, 120), { epochs: 30, onProgress: (p: { phase: string }) => phases.add(p.phase) });
+      await storecast.predictPrice(catalog.slice(120, 125), { model });
+      const before = (await storecast.memory()).numTensors;
+      const suggestions = await storecast.predictPrice(catalog.slice(120, 140), { model });
+      const after = (await storecast.memory()).numTensors;
+      await model.save('indexeddb://test-shop');
+      const loaded = await storecast.loadPriceModel('indexeddb://test-shop');
+      const again = await storecast.predictPrice(catalog.slice(120, 140), { model: loaded });
+      const cached = await new Promise<number>((resolve) => {
+        const request = indexedDB.open('storecast-embeddings');
+        request.onsuccess = () => { const count = request.result.transaction('vectors').objectStore('vectors').count(); count.onsuccess = () => resolve(count.result); };
+      });
+      storecast.terminate();
+      return { phases: [...phases], before, after, prices: suggestions.map((s: { price: number }) => s.price), again: again.map((s: { price: number }) => s.price), comparables: suggestions[0].comparables.length, cached };
+    }, shop.products);
+    await page.close();
+    expect(result.phases).toEqual(expect.arrayContaining(['embed', 'train']));
+    expect(result.after).toBe(result.before);
+    expect(result.prices.every((p) => p > 0 && Number.isFinite(p))).toBe(true);
+    expect(result.again).toEqual(result.prices);
+    expect(result.comparables).toBe(5);
+    expect(result.cached).toBeGreaterThanOrEqual(120);
+    expect(h.offOrigin).toEqual([]);
+  });
+});
