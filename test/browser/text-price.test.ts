@@ -77,7 +77,7 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     await page.close();
     expect(result.phases).toEqual(expect.arrayContaining(['embed', 'train']));
     expect(result.after).toBe(result.before);
-    expect(result.prices.every((p) => p > 0 && Number.isFinite(p))).toBe(true);
+    expect(result.prices.every((p: number) => p > 0 && Number.isFinite(p))).toBe(true);
     expect(result.again).toEqual(result.prices);
     expect(result.comparables).toBe(5);
     expect(result.cached).toBeGreaterThanOrEqual(120);
