@@ -40,8 +40,8 @@ function updatePrivacy(): void {
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
   const foreign = entries.filter((e) => new URL(e.name).origin !== location.origin);
   $('#privacy').textContent = foreign.length
-    ? `⚠ ${foreign.length} request(s) left this site: ${foreign.map((e) => new URL(e.name).host).join(', ')}`
-    : `🔒 computed in this tab — ${entries.length} requests, all to ${location.host}; your data is never uploaded`;
+    ? `Warning: ${foreign.length} request(s) left this site: ${foreign.map((e) => new URL(e.name).host).join(', ')}`
+    : `Private: computed in this tab — ${entries.length} requests, all to ${location.host}; your data is never uploaded`;
 }
 new PerformanceObserver(updatePrivacy).observe({ type: 'resource', buffered: true });
 
