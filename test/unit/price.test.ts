@@ -58,8 +58,17 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
 
   it('refuses a model saved with another encoder, and corrupt files', async () => {
     const bytes = await model.toBytes();
-    const text = new TextDecoder().decode(bytes);
-    const forged = new TextEncoder().encode(text.replace(model.encoderId, 'other-encoder@000000000000'.slice(0, model.encoderId.length)));
+    // Rewrite the manifest's encoder id, keeping the binary part intact (the format: magic, uint32 length, JSON, blobs).
+    const magic = 'STORECAST-PRICE\n'.length;
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
+    const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
+    manifest.encoderId = 'another-encoder@0123456789ab';
+    const json = new TextEncoder().encode(JSON.stringify(manifest));
+    const forged = new Uint8Array(magic + 4 + json.length + bytes.length - magic - 4 - length);
+    forged.set(bytes.subarray(0, magic));
+    new DataView(forged.buffer).setUint32(magic, json.length, true);
+    forged.set(json, magic + 4);
+    forged.set(bytes.subarray(magic + 4 + length), magic + 4 + json.length);
     const { writeFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'storecast-price-'));
     writeFileSync(join(dir, 'forged.storecast'), forged);

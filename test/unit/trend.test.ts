@@ -23,14 +23,14 @@ async function expectError(promise: Promise<unknown>, code: string, message?: Re
 
 describe('forecastTrend', () => {
   it('finds the seasonal period, follows the trend and returns ordered intervals', async () => {
-    const values = seasonalSeries(120, 12);
+    const values = seasonalSeries(120, 12, 1.5);
     const r = await forecastTrend({ values, frequency: 'monthly' }, { horizon: 12, model: 'ets' });
     expect(r.forecast).toHaveLength(12);
     expect(r.seasonality[0].period).toBe(12);
     expect(r.seasonality[0].strength).toBeGreaterThan(0.8);
     expect(r.trend.direction).toBe('up');
     expect(r.intervals.map((i) => i.level)).toEqual([80, 95]);
-    const truth = Array.from({ length: 12 }, (_, h) => 100 + 0.5 * (120 + h) + 20 * Math.sin((2 * Math.PI * (120 + h)) / 12));
+    const truth = Array.from({ length: 12 }, (_, h) => 100 + 1.5 * (120 + h) + 20 * Math.sin((2 * Math.PI * (120 + h)) / 12));
     r.forecast.forEach((f, h) => {
       expect(Math.abs(f - truth[h])).toBeLessThan(6);
       const [i80, i95] = r.intervals;

@@ -168,9 +168,7 @@ export function autoEts(y: ArrayLike<number>, period: number, options: { allowSe
   let positive = true;
   for (let i = 0; i < y.length; i++) if (y[i] <= 0) { positive = false; break; }
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
-  // With a seasonal component an undamped trend is left out: over long horizons it extrapolates
-  // badly (M4 hourly series blew up with it) and each candidate costs a full optimisation.
-  const trends: TrendType[] = y.length < 8 ? ['N'] : seasons.length > 1 ? ['N', 'Ad'] : ['N', 'A', 'Ad'];
+  const trends: TrendType[] = y.length < 8 ? ['N'] : ['N', 'A', 'Ad'];
   let best: EtsFit | undefined;
   for (const error of (positive ? ['A', 'M'] : ['A']) as ErrorType[]) {
     for (const trend of trends) {
@@ -178,6 +176,8 @@ export function autoEts(y: ArrayLike<number>, period: number, options: { allowSe
         if (season === 'M' && !positive) continue;
         // Additive error with multiplicative season is numerically unstable (R's ets excludes it too).
         if (error === 'A' && season === 'M') continue;
+        // Multiplicative error and season with an undamped trend explode over long horizons (seen on M4 Hourly).
+        if (error === 'M' && trend === 'A' && season === 'M') continue;
         const spec = { error, trend, season, period: season === 'N' ? 1 : period };
         if (y.length <= parameterCount(spec) + 1) continue;
         const fit = fitEts(y, spec, options.maxIterations);
