@@ -12,6 +12,11 @@ function storecastWasm(): Plugin {
     name: 'storecast-wasm',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
+        // `npm run demo` serves the whole project (tests use /test pages); the dashboard lives at /demo/.
+        if (req.url === '/' || req.url === '/index.html') {
+          res.writeHead(302, { Location: '/demo/' }).end();
+          return;
+        }
         const match = req.url?.match(/^\/wasm\/([^?]+)/);
         const file = match && WASM_FILES[match[1]];
         if (!file || !existsSync(file)) return next();
@@ -32,7 +37,7 @@ const external = (id: string): boolean => /^(@tensorflow\/|@huggingface\/transfo
 export default defineConfig(({ mode }) => {
   const shared = {
     plugins: [storecastWasm()],
-    server: { headers: ISOLATION_HEADERS, port: 5173 },
+    server: { headers: ISOLATION_HEADERS, port: 5173, open: process.env.CI ? false : '/demo/' },
     preview: { headers: ISOLATION_HEADERS },
     // Keep onnxruntime's 27 MB wasm out of the JS bundle; it is served from /wasm/ instead.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'development|production'] },

@@ -58,6 +58,23 @@ describe.skipIf(!chromiumAvailable)('embedding the packed library in a host app 
     }
   });
 
+  it('keeps heavy parts lazy: the trend entry statically reaches neither transformers.js nor TF.js', () => {
+    const dist = join(app, 'node_modules/storecast/dist');
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(dist, file), 'utf8');
+      // Static imports only: `import ... from "x"` at statement level (dynamic import() is lazy by definition).
+      for (const [, spec] of code.matchAll(/^\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']/gm)) {
+        expect(spec).not.toMatch(/@huggingface\/transformers|@tensorflow\//);
+        if (spec.startsWith('./')) visit(spec.slice(2));
+      }
+    };
+    visit('trend.js');
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   it('shows a price suggestion and a forecast under a strict CSP, with no request leaving the origin', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
     const requests: string[] = [];
