@@ -12,8 +12,8 @@ import { SHARED, has, readWide } from './data.js';
 export interface AccuracyRow { dataset: string; method: string; smape: number; mase: number; owa: number; coverage80?: number; coverage95?: number; seriesPerSecond?: number; note?: string }
 
 const FREQUENCIES = [
-  { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly' },
-  { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly' },
+  { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly', mstlPeriods: [24, 168] },
+  { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly', mstlPeriods: [52] },
 ];
 
 function officialRows(frequency: string): Record<string, { smape: number; mase: number; owa: number }> {
@@ -42,7 +42,7 @@ function coverage(test: number[][], intervals: { lower: number[]; upper: number[
   return inside / total;
 }
 
-async function augurs(train: number[][], horizon: number, period: number): Promise<{ mstl?: { forecasts: number[][]; lower: number[][]; upper: number[][]; seconds: number }; autoEts?: { forecasts: number[][]; seconds: number } }> {
+async function augurs(train: number[][], horizon: number, period: number, mstlPeriods: number[]): Promise<{ mstl?: { forecasts: number[][]; lower: number[][]; upper: number[][]; seconds: number }; autoEts?: { forecasts: number[][]; seconds: number } }> {
   const mstlModule = await import('@bsull/augurs/mstl');
   const etsModule = await import('@bsull/augurs/ets');
   const wasm = (name: string): Buffer => readFileSync(new URL(`../node_modules/@bsull/augurs/${name}_bg.wasm`, import.meta.url));
@@ -54,12 +54,25 @@ async function augurs(train: number[][], horizon: number, period: number): Promi
   const lower: number[][] = [];
   const upper: number[][] = [];
   for (const y of train) {
-    const model = mstlModule.MSTL.ets(period > 1 ? [period] : [], undefined);
-    model.fit(y);
-    const f = model.predict(horizon, 0.8);
-    forecasts.push(Array.from(f.point));
-    lower.push(Array.from(f.intervals?.lower ?? f.point));
-    upper.push(Array.from(f.intervals?.upper ?? f.point));
+    // MSTL needs two full cycles of each period; shorter series get only the periods they can support.
+    const periods = mstlPeriods.filter((p) => y.length >= 2 * p);
+    try {
+      const model = periods.length ? mstlModule.MSTL.ets(periods, undefined) : undefined;
+      if (!model) throw new Error('series too short for MSTL');
+      model.fit(y);
+      const f = model.predict(horizon, 0.8);
+      forecasts.push(Array.from(f.point));
+      lower.push(Array.from(f.intervals?.lower ?? f.point));
+      upper.push(Array.from(f.intervals?.upper ?? f.point));
+    } catch {
+      // Fall back to AutoETS for that series, as a user of augurs would.
+      const model = new etsModule.AutoETS(1, 'ZZZ');
+      model.fit(y);
+      const f = model.predict(horizon, 0.8);
+      forecasts.push(Array.from(f.point));
+      lower.push(Array.from(f.intervals?.lower ?? f.point));
+      upper.push(Array.from(f.intervals?.upper ?? f.point));
+    }
   }
   out.mstl = { forecasts, lower, upper, seconds: (performance.now() - t0) / 1000 };
   t0 = performance.now();
@@ -130,7 +143,7 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
       log(`${dataset} ${method}: OWA ${row.owa.toFixed(3)} sMAPE ${row.smape.toFixed(3)} MASE ${row.mase.toFixed(3)} cov80 ${row.coverage80!.toFixed(3)} ${row.seriesPerSecond!.toFixed(0)} series/s`);
       if (model === 'auto') speed[`Node: storecast full ensemble, M4 ${f.name} (series/s)`] = train.length / seconds;
     }
-    const a = await augurs(train, f.horizon, f.period);
+    const a = await augurs(train, f.horizon, f.period, f.mstlPeriods);
     if (a.mstl) {
       rows.push(score(dataset, 'augurs MSTL + ETS', train, test, a.mstl.forecasts, f.period, naive2, { coverage80: coverage(test, a.mstl.lower.map((l, i) => ({ lower: l, upper: a.mstl!.upper[i] }))), seriesPerSecond: train.length / a.mstl.seconds }));
       speed[`Node: augurs MSTL+ETS, M4 ${f.name} (series/s)`] = train.length / a.mstl.seconds;

@@ -15,7 +15,7 @@ from wordpiece import Tokenizer, learn_vocab, SPECIALS
 
 ROOT = os.path.join(os.path.dirname(__file__), '../..')
 NAME = 'storecast-bert-mini'
-HIDDEN, LAYERS, HEADS, FFN, MAX_LEN, VOCAB, OUT_DIM = 256, 4, 4, 1024, 64, 16000, 512
+HIDDEN, LAYERS, HEADS, FFN, MAX_LEN, VOCAB, OUT_DIM = 256, 4, 4, 512, 64, 16000, 512
 
 class Layer(nn.Module):
     def __init__(self):
