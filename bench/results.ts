@@ -10,8 +10,9 @@ export function writeSection(name: string, command: string, body: string): void 
   const start = `<!-- section:${name} -->`;
   const end = `<!-- /section:${name} -->`;
   const section = `${start}\n## ${name}\n\nCommand: \`${command}\` — run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\n${body.trim()}\n${end}`;
-  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(FILE, pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`);
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${escape(start)}[\\s\\S]*?${escape(end)}`);
+  writeFileSync(FILE, pattern.test(existing) ? existing.replace(pattern, () => section) : `${existing.trimEnd()}\n\n${section}\n`);
 }
 
 export function table(headers: string[], rows: Array<Array<string | number | undefined>>): string {

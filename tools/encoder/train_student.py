@@ -74,6 +74,8 @@ def main():
     ap.add_argument('--minutes', type=float, default=35)
     ap.add_argument('--batch', type=int, default=128)
     ap.add_argument('--out', default=os.path.join(ROOT, 'public/models', NAME))
+    ap.add_argument('--resume', action='store_true', help='continue from .cache/encoder/student.pt (same vocabulary and architecture)')
+    ap.add_argument('--lr', type=float, default=5e-4)
     args = ap.parse_args()
     torch.manual_seed(13); random.seed(13); np.random.seed(13)
     torch.set_num_threads(int(os.environ.get('THREADS', '2')))
@@ -100,7 +102,10 @@ def main():
     print(f'vocab {len(tokens)} learned in {time.time() - t0:.0f}s; mean tokens {np.mean([len(x) for x in ids]):.1f}; unk rate {unk:.4f}', flush=True)
 
     model = Student(len(tokens))
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
+    if args.resume:
+        model.load_state_dict(torch.load(os.path.join(ROOT, '.cache/encoder/student.pt')))
+        print('resumed from .cache/encoder/student.pt', flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     target = torch.from_numpy(teacher)
     budget = args.minutes * 60
     started = time.time()
@@ -117,7 +122,7 @@ def main():
                 break
             # Warm-up then cosine decay over the time budget (the number of steps is not known up front).
             progress = elapsed / budget
-            lr = 5e-4 * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * progress)) * 0.95 + 0.05)
+            lr = args.lr * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * progress)) * 0.95 + 0.05)
             for g in opt.param_groups:
                 g['lr'] = lr
             _, inp, mask = next(batches(ids, chunk, len(chunk)))
