@@ -23,7 +23,7 @@ function spearman(a: number[], b: number[]): number {
 }
 
 const dot = (a: Float32Array, b: Float32Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
-const normalise = (v: Float32Array): Float32Array => { const n = Math.hypot(...v) || 1; return v.map((x) => x / n); };
+const normalise = (v: Float32Array): Float32Array => { let n = 0; for (const x of v) n += x * x; n = Math.sqrt(n) || 1; return v.map((x) => x / n); };
 
 function pairs(n: number, count: number, seed = 7): Array<[number, number]> {
   let s = seed;
@@ -54,14 +54,24 @@ function knnRmsle(train: Float32Array[], trainPrices: number[], test: Float32Arr
   return rmsle(testPrices, test.map((v) => Math.expm1(knnEstimate(topK(v, matrix, d, 10), logs))));
 }
 
-/** TF-IDF vectors (the price model's hashed n-grams) densified only for the dot products of k-NN. */
-function tfidfVectors(products: Product[], space: ReturnType<typeof fitFeatureSpace>): Float32Array[] {
-  return products.map((p) => {
+/** k-NN on TF-IDF rows (the price model's hashed n-grams), with sparse cosine similarities. */
+function tfidfKnnRmsle(train: Product[], test: Product[]): number {
+  const space = fitFeatureSpace(train);
+  const unit = (p: Product): Map<number, number> => {
     const row = sparseRow(p, space);
-    const v = new Float32Array(1 << 17);
-    row.indices.forEach((idx, k) => { if (idx < v.length) v[idx] = row.values[k]; });
-    return normalise(v);
+    let n = 0;
+    row.values.forEach((v) => { n += v * v; });
+    n = Math.sqrt(n) || 1;
+    return new Map(Array.from(row.indices, (idx, k) => [idx, row.values[k] / n]));
+  };
+  const trainRows = train.map(unit);
+  const logs = train.map((p) => Math.log1p(p.price!));
+  const predictions = test.map((p) => {
+    const q = unit(p);
+    const sims = trainRows.map((r, index) => { let s = 0; for (const [k, v] of q) s += v * (r.get(k) ?? 0); return { index, similarity: s }; }).sort((a, b) => b.similarity - a.similarity).slice(0, 10);
+    return Math.expm1(knnEstimate(sims, logs));
   });
+  return rmsle(test.map((p) => p.price!), predictions);
 }
 
 export async function runEncoderBenchmark(log: (s: string) => void): Promise<string> {
@@ -69,6 +79,13 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
   const { loadTeacher } = await import('../tools/encoder/teacher-embed.mjs');
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
+  await tf.setBackend('wasm');
+  await tf.ready();
+  // tfjs-backend-wasm's Emscripten glue rethrows every unhandled rejection in Node, including
+  // onnxruntime's harmless ones; the benchmark logs them instead of dying.
+  process.removeAllListeners('unhandledRejection');
+  process.removeAllListeners('uncaughtException');
+  process.on('unhandledRejection', (reason) => log(`(ignored unhandled rejection: ${String(reason)})`));
   const teacher = await loadTeacher();
   const embedTeacher = async (texts: string[]): Promise<Float32Array[]> => {
     const out: Float32Array[] = [];
@@ -78,7 +95,6 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
     }
     return out;
   };
-  await tf.setBackend('wasm');
   const sections: string[] = [];
   const quality: Array<Array<string | number>> = [];
   // 1. Held-out corpus sentences (never trained on).
@@ -98,11 +114,10 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
     allTitles.push(...train.concat(test).map((p) => p.title));
     const trainText = train.map(productText);
     const testText = test.map(productText);
-    const space = fitFeatureSpace(train);
     const prices = [train.map((p) => p.price!), test.map((p) => p.price!)] as const;
     knnRows.push([d, 'student (storecast-bert-mini, int8)', knnRmsle(await embedText(trainText, { cache: false }), prices[0], await embedText(testText, { cache: false }), prices[1])]);
     knnRows.push([d, 'teacher (USE-lite)', knnRmsle(await embedTeacher(trainText), prices[0], await embedTeacher(testText), prices[1])]);
-    knnRows.push([d, 'TF-IDF (hashed word + char n-grams)', knnRmsle(tfidfVectors(train, space), prices[0], tfidfVectors(test, space), prices[1])]);
+    knnRows.push([d, 'TF-IDF (hashed word + char n-grams)', tfidfKnnRmsle(train, test)]);
     log(`k-NN ${d} done`);
   }
   if (allTitles.length) {
