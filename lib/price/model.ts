@@ -2,7 +2,7 @@ import { StorecastError } from '../errors.js';
 import type { EncoderOptions } from '../text/encoder.js';
 import { numericFeatures, productText, sparseRow, type FeatureSpace } from './features.js';
 import { predictHead } from './head.js';
-import { baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
+import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
 import { predictRidge } from './ridge.js';
 import { encodeModel, saveBytes } from './persist.js';
 import type { PriceModel, PriceModelMetrics, PriceSuggestion, Product } from './types.js';
@@ -37,7 +37,7 @@ export class PriceModelImpl implements PriceModel {
     const { matrix, dims, encoderId } = await embedProducts(products.map(productText), s.encoder, { signal });
     if (encoderId !== s.encoderId) throw new StorecastError('MODEL_MISMATCH', `This model was trained with encoder ${s.encoderId} but ${encoderId} is loaded; predictions would be meaningless. Load the same encoder or retrain.`);
     const numericSlots = 2 * s.space.numeric.length;
-    const headDims = dims + 4 + numericSlots;
+    const headDims = dims + STACK_FEATURES + numericSlots;
     const x = new Float32Array(products.length * headDims);
     const bases: number[] = [];
     const neighbourLists = products.map((p, i) => {

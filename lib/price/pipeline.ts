@@ -2,9 +2,7 @@ import { embedText } from '../text/index.js';
 import type { EncoderOptions } from '../text/encoder.js';
 import { loadEncoder } from '../text/encoder.js';
 import type { LongTaskOptions } from '../progress.js';
-import { productText, sparseRow, type FeatureSpace, type SparseRow } from './features.js';
 import { knnEstimate, topK } from './neighbours.js';
-import { predictRidge } from './ridge.js';
 
 /** Neighbours read for the k-NN estimate. */
 export const KNN = 10;
@@ -64,8 +62,3 @@ export function headRow(embedding: Float32Array, s: StackInputs, center: number,
   return row;
 }
 
-export function ridgeFor(row: SparseRow, ridge: { weights: Float32Array; intercept: number }): number {
-  return predictRidge(row, ridge);
-}
-
-export { productText, sparseRow, type FeatureSpace };

@@ -3,7 +3,7 @@ import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { fitFeatureSpace, numericFeatures, productText, sparseDimension, sparseRow } from './features.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { trainHead, predictHead } from './head.js';
-import { baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
+import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
 import { validateCatalog } from './validate.js';
 import { PriceModelImpl } from './model.js';
 import type { PriceModel, TrainPriceOptions } from './types.js';
@@ -59,23 +59,27 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const fold = new Int32Array(n);
   order.forEach((row, i) => { fold[row] = i % FOLDS; });
 
-  // Choose λ on one fold, then out-of-fold ridge predictions with it.
-  const inFold = (f: number): number[] => order.filter((r) => fold[r] === f);
-  const outFold = (f: number): number[] => order.filter((r) => fold[r] !== f);
+  // Choose λ on one fold, then out-of-fold ridge predictions with it. Fold memberships are fixed: computed once.
+  const folds = Array.from({ length: FOLDS }, (_, f) => {
+    const train = order.filter((r) => fold[r] !== f);
+    return { test: order.filter((r) => fold[r] === f), trainRows: train.map((r) => rows[r]), trainY: Float64Array.from(train, (r) => logPrices[r]) };
+  });
+  const ridgePredictions = (model: { weights: Float32Array; intercept: number }, target: number[], into: Float64Array): void => {
+    for (const r of target) into[r] = predictRidge(rows[r], model);
+  };
+  const ridgeOof = new Float64Array(n);
   let lambda = LAMBDAS[1];
   let bestError = Infinity;
   for (const l of LAMBDAS) {
     throwIfAborted(options.signal);
-    const model = fitRidge(outFold(0).map((r) => rows[r]), Float64Array.from(outFold(0), (r) => logPrices[r]), dimension, l);
-    const error = Math.sqrt(inFold(0).reduce((s, r) => s + (predictRidge(rows[r], model) - logPrices[r]) ** 2, 0) / inFold(0).length);
+    ridgePredictions(fitRidge(folds[0].trainRows, folds[0].trainY, dimension, l), folds[0].test, ridgeOof);
+    const error = rmse(ridgeOof, logPrices, folds[0].test);
     if (error < bestError) { bestError = error; lambda = l; }
     await yieldToEventLoop();
   }
-  const ridgeOof = new Float64Array(n);
   for (let f = 0; f < FOLDS; f++) {
     throwIfAborted(options.signal);
-    const model = fitRidge(outFold(f).map((r) => rows[r]), Float64Array.from(outFold(f), (r) => logPrices[r]), dimension, lambda);
-    for (const r of inFold(f)) ridgeOof[r] = predictRidge(rows[r], model);
+    ridgePredictions(fitRidge(folds[f].trainRows, folds[f].trainY, dimension, lambda), folds[f].test, ridgeOof);
     options.onProgress?.({ phase: 'features', loaded: f + 1, total: FOLDS + 1 });
     await yieldToEventLoop();
   }
@@ -87,13 +91,12 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     return { ridge: ridgeOof[r], knn: s.knn, knnSpread: s.knnSpread, topSimilarity: s.topSimilarity };
   });
   // Blend weight of the two base estimates: the better one (out-of-fold) gets more.
-  const all = order;
-  const ridgeError = rmse(ridgeOof, logPrices, all);
-  const knnError = rmse(Float64Array.from(stacks, (s) => (Number.isFinite(s.knn) ? s.knn : s.ridge)), logPrices, all);
+  const ridgeError = rmse(ridgeOof, logPrices, order);
+  const knnError = rmse(Float64Array.from(stacks, (s) => (Number.isFinite(s.knn) ? s.knn : s.ridge)), logPrices, order);
   const ridgeWeight = knnError ** 2 / (ridgeError ** 2 + knnError ** 2);
   const center = logPrices.reduce((a, b) => a + b, 0) / n;
   const numericSlots = 2 * space.numeric.length;
-  const headDims = dims + 4 + numericSlots;
+  const headDims = dims + STACK_FEATURES + numericSlots;
   const x = new Float32Array(n * headDims);
   const residual = new Float32Array(n);
   const base = new Float64Array(n);

@@ -17,18 +17,8 @@ export const handlers: Record<string, Handler> = {
   forecastTrend: async ([series, options], task) => (await import('../trend/index.js')).forecastTrend(series as never, withTask(options, task)),
   forecastTrends: async ([list, options], task) => (await import('../trend/index.js')).forecastTrends(list as never, withTask(options, task)),
   embedText: async ([texts, options], task) => (await import('../text/index.js')).embedText(texts as never, withTask(options, task)),
-  trainPriceModel: async ([catalog, options], task) => {
-    const model = await (await import('../price/index.js')).trainPriceModel(catalog, withTask(options, task));
-    const handle = nextHandle++;
-    priceModels.set(handle, model);
-    return describeModel(handle, model);
-  },
-  loadPriceModel: async ([url, options]) => {
-    const model = await (await import('../price/index.js')).loadPriceModel(url as string, options as never);
-    const handle = nextHandle++;
-    priceModels.set(handle, model);
-    return describeModel(handle, model);
-  },
+  trainPriceModel: async ([catalog, options], task) => register(await (await import('../price/index.js')).trainPriceModel(catalog, withTask(options, task))),
+  loadPriceModel: async ([url, options]) => register(await (await import('../price/index.js')).loadPriceModel(url as string, options as never)),
   predictPrice: async ([product, options], task) => {
     const { handle, ...rest } = options as { handle: number; comparables?: number };
     return (await import('../price/index.js')).predictPrice(product as never, { ...rest, model: modelFor(handle), signal: task.signal });
@@ -52,7 +42,10 @@ let nextHandle = 1;
 /** What crosses to the page for a model living in the worker: a handle plus its plain data. */
 export interface PriceModelHandle { handle: number; encoderId: string; metrics: PriceModel['metrics']; createdAt: string }
 
-function describeModel(handle: number, model: PriceModel): PriceModelHandle {
+/** Keeps the model where it was made and hands out its handle. */
+function register(model: PriceModel): PriceModelHandle {
+  const handle = nextHandle++;
+  priceModels.set(handle, model);
   return { handle, encoderId: model.encoderId, metrics: model.metrics, createdAt: model.createdAt };
 }
 
