@@ -72,3 +72,14 @@ export async function verifySha256(bytes: Uint8Array, expected: string | undefin
     throw new StorecastError('MODEL_LOAD_FAILED', `Integrity check failed for ${url}: sha256 ${actual.slice(0, 12)}… does not match the expected ${expected.slice(0, 12)}…. The file is corrupt or was replaced; re-deploy the models folder.`, { details: { url, expected, actual } });
   }
 }
+
+/** Opens (creating on first use) an IndexedDB database with one object store. Rejects when blocked or refused. */
+export function openIndexedDb(name: string, store: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(store);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error(`IndexedDB database ${name} is blocked by another tab`));
+  });
+}

@@ -1,6 +1,6 @@
 import { isNode } from '../config.js';
 import { StorecastError, invalidInput } from '../errors.js';
-import { readModelFile } from '../io.js';
+import { openIndexedDb, readModelFile } from '../io.js';
 import { ensureRuntime } from '../runtime/index.js';
 import type { PriceModelState } from './model.js';
 
@@ -10,6 +10,7 @@ import type { PriceModelState } from './model.js';
  * are refused with a clear message rather than misread.
  */
 const MAGIC = 'STORECAST-PRICE\n';
+const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
 export const FORMAT_VERSION = 1;
 const DB_NAME = 'storecast-price-models';
 
@@ -57,7 +58,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     },
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
-  const magic = new TextEncoder().encode(MAGIC);
+  const magic = MAGIC_BYTES;
   const out = new Uint8Array(magic.length + 4 + json.length + offset);
   out.set(magic, 0);
   new DataView(out.buffer).setUint32(magic.length, json.length, true);
@@ -69,7 +70,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
 
 export async function decodeModel(bytes: Uint8Array, source: string): Promise<PriceModelState> {
   const corrupt = (why: string): StorecastError => new StorecastError('MODEL_LOAD_FAILED', `${source} is not a readable storecast price model (${why}).`, { details: { source } });
-  const magic = new TextEncoder().encode(MAGIC);
+  const magic = MAGIC_BYTES;
   if (bytes.length < magic.length + 4 || new TextDecoder().decode(bytes.subarray(0, magic.length)) !== MAGIC) throw corrupt('missing header');
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic.length, true);
   if (magic.length + 4 + length > bytes.length) throw corrupt('truncated manifest');
@@ -109,18 +110,10 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
   };
 }
 
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore('models');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
 
 async function idb<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
   if (typeof indexedDB === 'undefined') throw invalidInput('indexeddb:// needs a browser with IndexedDB.');
-  const db = await openDb();
+  const db = await openIndexedDb(DB_NAME, 'models');
   return new Promise<T>((resolve, reject) => {
     const request = run(db.transaction('models', mode).objectStore('models'));
     request.onsuccess = () => resolve(request.result);

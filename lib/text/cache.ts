@@ -1,5 +1,7 @@
 // Embedding cache: memory first, then IndexedDB (browsers), keyed by encoder id and exact text,
 // so retraining a price model or reopening the dashboard does not re-encode the catalog.
+import { openIndexedDb } from '../io.js';
+
 const DB_NAME = 'storecast-embeddings';
 const STORE = 'vectors';
 const MAX_MEMORY_ENTRIES = 50_000;
@@ -11,14 +13,8 @@ const key = (encoderId: string, text: string): string => `${encoderId}\u0000${te
 
 function openDatabase(): Promise<IDBDatabase | undefined> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(undefined);
-  database ??= new Promise((resolve) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    // A private window or a full disk must not break embedding: fall back to memory only.
-    request.onerror = () => resolve(undefined);
-    request.onblocked = () => resolve(undefined);
-  });
+  // A private window or a full disk must not break embedding: fall back to memory only.
+  database ??= openIndexedDb(DB_NAME, STORE).catch(() => undefined);
   return database;
 }
 
