@@ -14,41 +14,58 @@ export function nelderMead(f: (x: Float64Array) => number, start: ArrayLike<numb
     simplex.push(p);
   }
   const values = simplex.map((p) => safe(f(p)));
+  // Runs thousands of times per series (ETS screening): no allocation inside the loop.
+  const order = Array.from({ length: n + 1 }, (_, i) => i);
   const centroid = new Float64Array(n);
-  const trial = (base: Float64Array, towards: Float64Array, coefficient: number): Float64Array => {
-    const p = new Float64Array(n);
-    for (let j = 0; j < n; j++) p[j] = base[j] + coefficient * (towards[j] - base[j]);
-    return p;
+  let reflected = new Float64Array(n);
+  let expanded = new Float64Array(n);
+  let contracted = new Float64Array(n);
+  const trial = (out: Float64Array, base: Float64Array, towards: Float64Array, coefficient: number): Float64Array => {
+    for (let j = 0; j < n; j++) out[j] = base[j] + coefficient * (towards[j] - base[j]);
+    return out;
+  };
+  const accept = (worst: number, point: Float64Array, value: number): Float64Array => {
+    const previous = simplex[worst];
+    simplex[worst] = point;
+    values[worst] = value;
+    return previous;
   };
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+    // Insertion sort: the simplex has at most a handful of vertices and is nearly sorted each time.
+    for (let i = 1; i <= n; i++) {
+      const key = order[i];
+      let j = i - 1;
+      while (j >= 0 && values[order[j]] > values[key]) { order[j + 1] = order[j]; j--; }
+      order[j + 1] = key;
+    }
     const best = order[0];
     const worst = order[n];
     const secondWorst = order[n - 1];
     if (Math.abs(values[worst] - values[best]) <= tolerance * (Math.abs(values[best]) + tolerance)) break;
     centroid.fill(0);
-    for (const i of order.slice(0, n)) for (let j = 0; j < n; j++) centroid[j] += simplex[i][j] / n;
-    const reflected = trial(centroid, simplex[worst], -1);
+    for (let k = 0; k < n; k++) { const p = simplex[order[k]]; for (let j = 0; j < n; j++) centroid[j] += p[j] / n; }
+    trial(reflected, centroid, simplex[worst], -1);
     const reflectedValue = safe(f(reflected));
     if (reflectedValue < values[best]) {
-      const expanded = trial(centroid, simplex[worst], -2);
+      trial(expanded, centroid, simplex[worst], -2);
       const expandedValue = safe(f(expanded));
-      if (expandedValue < reflectedValue) { simplex[worst] = expanded; values[worst] = expandedValue; }
-      else { simplex[worst] = reflected; values[worst] = reflectedValue; }
+      if (expandedValue < reflectedValue) expanded = accept(worst, expanded, expandedValue);
+      else reflected = accept(worst, reflected, reflectedValue);
       continue;
     }
-    if (reflectedValue < values[secondWorst]) { simplex[worst] = reflected; values[worst] = reflectedValue; continue; }
-    const contracted = trial(centroid, simplex[worst], 0.5);
+    if (reflectedValue < values[secondWorst]) { reflected = accept(worst, reflected, reflectedValue); continue; }
+    trial(contracted, centroid, simplex[worst], 0.5);
     const contractedValue = safe(f(contracted));
-    if (contractedValue < values[worst]) { simplex[worst] = contracted; values[worst] = contractedValue; continue; }
-    for (const i of order.slice(1)) {
-      simplex[i] = trial(simplex[best], simplex[i], 0.5);
+    if (contractedValue < values[worst]) { contracted = accept(worst, contracted, contractedValue); continue; }
+    for (let k = 1; k <= n; k++) {
+      const i = order[k];
+      trial(simplex[i], simplex[best], simplex[i], 0.5);
       values[i] = safe(f(simplex[i]));
     }
   }
   let bestIndex = 0;
   for (let i = 1; i <= n; i++) if (values[i] < values[bestIndex]) bestIndex = i;
-  return { x: simplex[bestIndex], value: values[bestIndex] };
+  return { x: Float64Array.from(simplex[bestIndex]), value: values[bestIndex] };
 }
 
 const safe = (v: number): number => (Number.isFinite(v) ? v : 1e300);

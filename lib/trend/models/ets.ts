@@ -29,48 +29,63 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
   return s;
 }
 
-function filter(y: ArrayLike<number>, spec: EtsSpec, p: EtsParams, keepResiduals = false): FilterResult {
-  const m = spec.season === 'N' ? 1 : spec.period;
+/**
+ * The state-space recursion. It runs ~1,500 times per series during fitting, so the spec is turned
+ * into flags once and log|forecast| is accumulated as a running product (one Math.log per 32 steps).
+ */
+function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false): FilterResult {
+  const additiveError = spec.error === 'A';
+  const seasonKind = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
+  const positiveOnly = !additiveError || seasonKind === 2;
+  const m = seasonKind === 0 ? 1 : spec.period;
   const seasonal = Float64Array.from(p.seasonal);
+  const { alpha, beta, gamma } = p;
   let level = p.level;
   let slope = spec.trend === 'N' ? 0 : p.slope;
   const phi = spec.trend === 'Ad' ? p.phi : 1;
   let sse = 0;
   let logSumForecast = 0;
+  let product = 1;
   const residuals = keepResiduals ? new Float64Array(y.length) : undefined;
+  let sIndex = 0;
   for (let t = 0; t < y.length; t++) {
     const q = level + phi * slope;
-    const sIndex = t % m;
     const s = seasonal[sIndex];
-    const forecast = spec.season === 'A' ? q + s : spec.season === 'M' ? q * s : q;
-    if (spec.error === 'M' || spec.season === 'M') {
-      if (!(forecast > 1e-10) || !(q > 1e-10)) return { sse: Infinity, logSumForecast: 0, level, slope, seasonal, ok: false };
-    }
+    const forecast = seasonKind === 1 ? q + s : seasonKind === 2 ? q * s : q;
+    if (positiveOnly && (!(forecast > 1e-10) || !(q > 1e-10))) return { sse: Infinity, logSumForecast: 0, level, slope, seasonal, ok: false };
     const diff = y[t] - forecast;
     let e: number;
-    if (spec.error === 'A') {
+    if (additiveError) {
       e = diff;
-      const divisor = spec.season === 'M' ? s : 1;
-      level = q + (p.alpha * e) / divisor;
-      slope = phi * slope + (p.beta * e) / divisor;
-      if (spec.season === 'A') seasonal[sIndex] = s + p.gamma * e;
-      else if (spec.season === 'M') seasonal[sIndex] = s + (p.gamma * e) / q;
+      if (seasonKind === 2) {
+        level = q + (alpha * e) / s;
+        slope = phi * slope + (beta * e) / s;
+        seasonal[sIndex] = s + (gamma * e) / q;
+      } else {
+        // No division on this path: it sits on the loop's critical dependency chain.
+        level = q + alpha * e;
+        slope = phi * slope + beta * e;
+        if (seasonKind === 1) seasonal[sIndex] = s + gamma * e;
+      }
     } else {
       e = diff / forecast;
-      if (spec.season === 'A') {
-        level = q + p.alpha * forecast * e;
-        slope = phi * slope + p.beta * forecast * e;
-        seasonal[sIndex] = s + p.gamma * forecast * e;
+      if (seasonKind === 1) {
+        level = q + alpha * forecast * e;
+        slope = phi * slope + beta * forecast * e;
+        seasonal[sIndex] = s + gamma * forecast * e;
       } else {
-        level = q * (1 + p.alpha * e);
-        slope = phi * slope + p.beta * q * e;
-        if (spec.season === 'M') seasonal[sIndex] = s * (1 + p.gamma * e);
+        level = q * (1 + alpha * e);
+        slope = phi * slope + beta * q * e;
+        if (seasonKind === 2) seasonal[sIndex] = s * (1 + gamma * e);
       }
-      logSumForecast += Math.log(Math.abs(forecast));
+      product *= forecast;
+      if ((t & 31) === 31) { logSumForecast += Math.log(product); product = 1; }
     }
     if (residuals) residuals[t] = e;
     sse += e * e;
+    if (++sIndex === m) sIndex = 0;
   }
+  if (!additiveError) logSumForecast += Math.log(product);
   if (spec.trend === 'N') slope = 0;
   return { sse, logSumForecast, level, slope, seasonal, ok: Number.isFinite(sse), residuals };
 }
@@ -83,9 +98,9 @@ export function parameterCount(spec: EtsSpec): number {
   return k + 1; // the error variance
 }
 
-export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number }
+export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number; /** the optimiser's point, to resume from */ optimum: Float64Array }
 
-export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 100): EtsFit | undefined {
+export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array): EtsFit | undefined {
   const n = y.length;
   const seasonal = initialSeasonal(y, spec);
   const m = spec.season === 'N' ? 1 : spec.period;
@@ -93,26 +108,30 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 100)
   for (let i = 0; i < Math.min(n, m); i++) first += (spec.season === 'M' ? y[i] / seasonal[i] : spec.season === 'A' ? y[i] - seasonal[i] : y[i]) / Math.min(n, m);
   const slope0 = n >= 2 * m ? (mean(y, m, 2 * m) - mean(y, 0, m)) / m : 0;
   const scale = Math.abs(first) || 1;
-  // x = [alpha, beta*, gamma*, phi*, level, slope] in unconstrained space.
+  // Only the parameters the spec uses are optimised: a dead dimension slows Nelder-Mead for nothing.
+  // Unconstrained coordinates, in this order when present: alpha, level, beta, slope, phi, gamma.
+  const hasTrend = spec.trend !== 'N';
+  const hasPhi = spec.trend === 'Ad';
+  const hasSeason = spec.season !== 'N';
   const decode = (x: Float64Array): EtsParams => {
     const alpha = 0.0001 + 0.9998 * sigmoid(x[0]);
-    return {
-      alpha,
-      beta: alpha * sigmoid(x[1]) * 0.9999,
-      gamma: (1 - alpha) * sigmoid(x[2]) * 0.9999,
-      phi: 0.8 + 0.18 * sigmoid(x[3]),
-      level: first + x[4] * scale * 0.1,
-      slope: slope0 + x[5] * scale * 0.01,
-      seasonal,
-    };
+    let i = 2;
+    const beta = hasTrend ? alpha * sigmoid(x[i++]) * 0.9999 : 0;
+    const slope = hasTrend ? slope0 + x[i++] * scale * 0.01 : 0;
+    const phi = hasPhi ? 0.8 + 0.18 * sigmoid(x[i++]) : 1;
+    const gamma = hasSeason ? (1 - alpha) * sigmoid(x[i++]) * 0.9999 : 0;
+    return { alpha, beta, gamma, phi, level: first + x[1] * scale * 0.1, slope, seasonal };
   };
   const objective = (x: Float64Array): number => {
     const r = filter(y, spec, decode(x));
     if (!r.ok || r.sse <= 0) return r.sse === 0 ? -1e300 : Infinity;
     return n * Math.log(r.sse) + 2 * r.logSumForecast;
   };
-  const start = Float64Array.from([logit(0.3), logit(0.1), logit(0.1), logit(0.7), 0, 0]);
-  const result = nelderMead(objective, start, { maxIterations, step: 0.6 });
+  const start = [logit(0.3), 0];
+  if (hasTrend) start.push(logit(0.1), 0);
+  if (hasPhi) start.push(logit(0.7));
+  if (hasSeason) start.push(logit(0.1));
+  const result = nelderMead(objective, resumeFrom ?? start, { maxIterations, step: resumeFrom ? 0.2 : 0.6 });
   const params = decode(result.x);
   const r = filter(y, spec, params);
   if (!r.ok) return undefined;
@@ -121,7 +140,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, maxIterations = 100)
   const logLik = -0.5 * n * Math.log((2 * Math.PI * Math.E * r.sse) / n) - r.logSumForecast;
   const aic = -2 * logLik + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { spec, params, aicc, sigma: Math.sqrt(sigma2) };
+  return { spec, params, aicc, sigma: Math.sqrt(sigma2), optimum: result.x };
 }
 
 function mean(y: ArrayLike<number>, from: number, to: number): number {
@@ -131,7 +150,7 @@ function mean(y: ArrayLike<number>, from: number, to: number): number {
 }
 
 /** Forecast from a fitted model after running its filter over `history` (parameters frozen). */
-export function etsForecast(fit: EtsFit, history: ArrayLike<number>, horizon: number): MemberForecast {
+export function etsForecast(fit: EtsFit, history: Float64Array, horizon: number): MemberForecast {
   const { spec, params } = fit;
   const state = filter(history, spec, params, true);
   const m = spec.season === 'N' ? 1 : spec.period;
@@ -163,13 +182,25 @@ export function etsForecast(fit: EtsFit, history: ArrayLike<number>, horizon: nu
   return { name: `ets(${spec.error},${spec.trend},${spec.season}${spec.season === 'N' ? '' : spec.period})`, mean, sd };
 }
 
-/** Automatic ETS: every admissible combination, best AICc wins. */
-export function autoEts(y: ArrayLike<number>, period: number, options: { allowSeasonal: boolean; maxIterations?: number }): EtsFit | undefined {
+/** Iterations every candidate gets before the AICc shortlist, and how many candidates are then fitted to convergence. */
+const SCREEN_ITERATIONS = 30;
+const SHORTLIST = 3;
+
+/**
+ * Automatic ETS: every admissible combination, best AICc wins. Candidates are screened with a short
+ * optimisation and only the shortlist is optimised fully: the filter is latency-bound, so fewer
+ * likelihood evaluations are the only way to make this several times faster.
+ */
+export function autoEts(y: Float64Array, period: number, options: { allowSeasonal: boolean; maxIterations?: number }): EtsFit | undefined {
   let positive = true;
   for (let i = 0; i < y.length; i++) if (y[i] <= 0) { positive = false; break; }
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
   const trends: TrendType[] = y.length < 8 ? ['N'] : ['N', 'A', 'Ad'];
-  let best: EtsFit | undefined;
+  const screened: EtsFit[] = [];
+  // Screening looks at the recent half (whole cycles, so seasonal positions stay aligned).
+  const cycle = seasons.length > 1 ? period : 1;
+  const screenStart = y.length >= 120 ? Math.floor(y.length / 2 / cycle) * cycle : 0;
+  const screenWindow = y.subarray(screenStart);
   for (const error of (positive ? ['A', 'M'] : ['A']) as ErrorType[]) {
     for (const trend of trends) {
       for (const season of seasons) {
@@ -180,10 +211,20 @@ export function autoEts(y: ArrayLike<number>, period: number, options: { allowSe
         if (error === 'M' && trend === 'A' && season === 'M') continue;
         const spec = { error, trend, season, period: season === 'N' ? 1 : period };
         if (y.length <= parameterCount(spec) + 1) continue;
-        const fit = fitEts(y, spec, options.maxIterations);
-        if (fit && (!best || fit.aicc < best.aicc)) best = fit;
+        const fit = fitEts(screenWindow, spec, SCREEN_ITERATIONS);
+        if (fit) screened.push(fit);
       }
     }
+  }
+  screened.sort((a, b) => a.aicc - b.aicc);
+  let best: EtsFit | undefined;
+  for (const candidate of screened.slice(0, SHORTLIST)) {
+    // Smoothing parameters carry over from the screen; the initial states start afresh on the full window.
+    const resume = Float64Array.from(candidate.optimum);
+    resume[1] = 0;
+    if (candidate.spec.trend !== 'N') resume[3] = 0;
+    const fit = fitEts(y, candidate.spec, options.maxIterations ?? 100, resume);
+    if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;
 }

@@ -166,7 +166,8 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
   if (!windows.length) return slots.map(() => undefined);
   const { tf } = await ensureRuntime();
   const output = new Float32Array(windows.length * m.horizon * m.quantiles.length);
-  const batchSize = 256;
+  // One big batch per call beats several small ones on wasm: per-op overhead, not arithmetic, dominates the LSTM.
+  const batchSize = 1024;
   for (let start = 0; start < windows.length; start += batchSize) {
     throwIfAborted(options.signal);
     const batch = windows.slice(start, start + batchSize);
