@@ -7,7 +7,7 @@ export function nelderMead(f: (x: Float64Array) => number, start: ArrayLike<numb
   const maxIterations = options.maxIterations ?? 200 * n;
   const tolerance = options.tolerance ?? 1e-7;
   const step = options.step ?? 0.5;
-  const simplex: Float64Array[] = [Float64Array.from(start)];
+  const simplex: Float64Array<ArrayBuffer>[] = [Float64Array.from(start)];
   for (let i = 0; i < n; i++) {
     const p = Float64Array.from(start);
     p[i] += step;
@@ -24,7 +24,7 @@ export function nelderMead(f: (x: Float64Array) => number, start: ArrayLike<numb
     for (let j = 0; j < n; j++) out[j] = base[j] + coefficient * (towards[j] - base[j]);
     return out;
   };
-  const accept = (worst: number, point: Float64Array, value: number): Float64Array => {
+  const accept = (worst: number, point: Float64Array<ArrayBuffer>, value: number): Float64Array<ArrayBuffer> => {
     const previous = simplex[worst];
     simplex[worst] = point;
     values[worst] = value;
