@@ -173,21 +173,14 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
     const actual = y.subarray(n - holdout);
     const errors = tests.map((t) => meanAbsoluteError(actual, t.mean));
     const best = Math.min(...errors);
-    // Inverse-error weights; members more than twice as wrong as the best are dropped.
-    const raw = errors.map((e) => (e <= 2 * best + 1e-12 ? 1 / (e + 1e-9 + best * 0.05) : 0));
+    // Inverse squared-error weights (as in Bates & Granger's combinations): a member that was clearly
+    // worse on the backtest gets little say; members more than twice as wrong as the best are dropped.
+    const raw = errors.map((e) => (e <= 2 * best + 1e-12 ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
     const total = raw.reduce((a, b) => a + b, 0);
     weights = raw.map((w) => w / total);
   }
   if (tests && tests.length === finals.length && !intermittent) {
-    const actual = y.subarray(n - holdout);
-    const testBands = combine(tests.map((t) => toBands(t, [80], train)), weights, [80]);
-    const ratios = Array.from(actual, (a, i) => {
-      const half = (testBands.upper.get(80)![i] - testBands.lower.get(80)![i]) / 2;
-      return half > 0 ? Math.abs(a - testBands.mean[i]) / half : 1;
-    }).sort((a, b) => a - b);
-    const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
-    // One backtest window is a small sample: move three quarters of the way (in log terms) towards what it suggests.
-    calibration = Math.min(2.5, Math.max(0.4, (observed || 1) ** 0.75));
+    calibration = intervalCalibration(y, holdout, members, tests, weights);
   }
   const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights, levels);
   const out = (v: number): number => Math.max(floor, v * scale);
@@ -199,6 +192,41 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
   const memberList = names.map((name, i) => ({ name: finals[i].name === name ? name : `${name}:${finals[i].name}`, weight: Number(weights[i].toFixed(4)) }));
   const name = memberList.length === 1 ? memberList[0].name : 'ensemble';
   return { mean: ensemble.mean.map(out), bands, decompositions, name, members: memberList.length > 1 ? memberList : undefined };
+}
+
+/** Backtest windows used to calibrate interval width: the weighting window and up to two earlier ones. */
+const CALIBRATION_WINDOWS = 3;
+
+/**
+ * How much to widen (> 1) or narrow the ensemble's intervals so that about 80% of backtest errors
+ * fall inside them. Earlier windows use the statistical members only (the neural member is run in
+ * one batch for the weighting window), with their weights renormalised.
+ */
+function intervalCalibration(y: Float64Array, holdout: number, members: Member[], tests: MemberForecast[], weights: number[]): number {
+  const n = y.length;
+  const ratios: number[] = [];
+  const collect = (origin: number, forecasts: MemberForecast[], w: number[]): void => {
+    const history = y.subarray(0, origin);
+    const bands = combine(forecasts.map((t) => toBands(t, [80], history)), w, [80]);
+    for (let i = 0; i < holdout; i++) {
+      const half = (bands.upper.get(80)![i] - bands.lower.get(80)![i]) / 2;
+      ratios.push(half > 0 ? Math.abs(y[origin + i] - bands.mean[i]) / half : 1);
+    }
+  };
+  collect(n - holdout, tests, weights);
+  const statisticalWeight = weights.slice(0, members.length).reduce((a, b) => a + b, 0);
+  if (members.length && statisticalWeight > 0) {
+    const w = weights.slice(0, members.length).map((v) => v / statisticalWeight);
+    for (let k = 2; k <= CALIBRATION_WINDOWS; k++) {
+      const origin = n - k * holdout;
+      if (origin < Math.max(8, n / 2)) break;
+      collect(origin, members.map((m) => m.forecast(y.subarray(0, origin), holdout)), w);
+    }
+  }
+  ratios.sort((a, b) => a - b);
+  const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
+  // Backtest windows are a small sample: move three quarters of the way (in log terms) towards what they suggest.
+  return Math.min(2.5, Math.max(0.4, (observed || 1) ** 0.75));
 }
 
 function scaled(f: MemberForecast, factor: number): MemberForecast {
