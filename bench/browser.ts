@@ -13,17 +13,23 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       const series = readWide('forecast/m4/Hourly-train.csv').slice(0, 200);
       for (const backend of ['wasm', 'webgl']) {
         const page = await h.newPage();
-        const perSecond = await page.evaluate(async ({ series, backend }) => {
+        const [cold, warm] = await page.evaluate(async ({ series, backend }) => {
           const sc = await window.load('/lib/index.ts');
           await sc.init({ backend });
           const inputs = series.map((values: number[]) => ({ values, frequency: 'hourly' }));
           await sc.forecastTrends(inputs.slice(0, 5), { horizon: 48 }); // warm-up: loads the LSTM
-          const t0 = performance.now();
-          await sc.forecastTrends(inputs, { horizon: 48 });
-          return inputs.length / ((performance.now() - t0) / 1000);
+          const rates: number[] = [];
+          // The first pass includes the JavaScript engine's optimisation of the statistical code; the second is steady state.
+          for (let pass = 0; pass < 2; pass++) {
+            const t0 = performance.now();
+            await sc.forecastTrends(inputs, { horizon: 48 });
+            rates.push(inputs.length / ((performance.now() - t0) / 1000));
+          }
+          return rates;
         }, { series, backend });
-        rows.push([`forecastTrends full ensemble (incl. LSTM), 200 M4 Hourly series, h=48`, backend, `${perSecond.toFixed(1)} series/s`]);
-        log(`browser forecast ${backend}: ${perSecond.toFixed(1)} series/s`);
+        rows.push([`forecastTrends full ensemble (incl. LSTM), 200 M4 Hourly series, h=48: first call`, backend, `${cold.toFixed(1)} series/s`]);
+        rows.push([`forecastTrends full ensemble (incl. LSTM), 200 M4 Hourly series, h=48: second call (steady state)`, backend, `${warm.toFixed(1)} series/s`]);
+        log(`browser forecast ${backend}: ${cold.toFixed(1)} / ${warm.toFixed(1)} series/s`);
         await page.close();
       }
     }
