@@ -96,7 +96,7 @@ export function fitFeatureSpace(products: Product[]): FeatureSpace {
   return { idf, numeric };
 }
 
-const signedLog = (v: number): number => Math.sign(v) * Math.log1p(Math.abs(v));
+export const signedLog = (v: number): number => Math.sign(v) * Math.log1p(Math.abs(v));
 
 export function sparseRow(p: Product, space: FeatureSpace): SparseRow {
   const f = sparseFeatures(p);

@@ -5,6 +5,7 @@ import { predictHead } from './head.js';
 import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
 import { predictRidge } from './ridge.js';
 import { encodeModel, saveBytes } from './persist.js';
+import { extraTargetValue, withoutTargets, type ExtraTarget } from './extras.js';
 import type { PriceModel, PriceModelMetrics, PriceSuggestion, Product } from './types.js';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -19,6 +20,8 @@ export interface PriceModelState {
   center: number;
   calibration: number;
   head: LayersModel;
+  /** Multi-task outputs after the price quantiles (none for a price-only model). */
+  extraTargets: ExtraTarget[];
   catalog: Catalog;
   metrics: PriceModelMetrics;
 }
@@ -31,9 +34,10 @@ export class PriceModelImpl implements PriceModel {
   get metrics(): PriceModelMetrics { return this.state.metrics; }
   get createdAt(): string { return this.state.createdAt; }
 
-  async predict(products: Product[], comparables: number, signal?: AbortSignal): Promise<PriceSuggestion[]> {
+  async predict(given: Product[], comparables: number, signal?: AbortSignal): Promise<PriceSuggestion[]> {
     if (this.#disposed) throw new StorecastError('NOT_TRAINED', 'This price model was disposed; train or load it again.');
     const s = this.state;
+    const products = given.map((p) => withoutTargets(p, s.extraTargets));
     const { matrix, dims, encoderId } = await embedProducts(products.map(productText), s.encoder, { signal });
     if (encoderId !== s.encoderId) throw new StorecastError('MODEL_MISMATCH', `This model was trained with encoder ${s.encoderId} but ${encoderId} is loaded; predictions would be meaningless. Load the same encoder or retrain.`);
     const numericSlots = 2 * s.space.numeric.length;
@@ -50,11 +54,11 @@ export class PriceModelImpl implements PriceModel {
       x.set(headRow(embedding, stack, s.center, numericFeatures(p, s.space), numericSlots), i * headDims);
       return k.neighbours;
     });
-    const q = await predictHead(s.head, x, products.length, headDims);
+    const { outputs: q, width } = await predictHead(s.head, x, products.length, headDims);
     return products.map((_, i) => {
-      const median = bases[i] + q[i * 3 + 1];
-      const low = median - s.calibration * (q[i * 3 + 1] - q[i * 3]);
-      const high = median + s.calibration * (q[i * 3 + 2] - q[i * 3 + 1]);
+      const median = bases[i] + q[i * width + 1];
+      const low = median - s.calibration * (q[i * width + 1] - q[i * width]);
+      const high = median + s.calibration * (q[i * width + 2] - q[i * width + 1]);
       const price = (v: number): number => Math.max(0, Number(Math.expm1(v).toFixed(2)));
       return {
         price: price(median),
@@ -66,6 +70,7 @@ export class PriceModelImpl implements PriceModel {
           price: s.catalog.prices[n.index],
           similarity: Number(n.similarity.toFixed(4)),
         })),
+        ...(s.extraTargets.length ? { extras: Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, q[i * width + 3 + j]).toPrecision(4))])) } : {}),
       };
     });
   }

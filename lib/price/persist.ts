@@ -46,6 +46,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     ridgeWeight: s.ridgeWeight,
     center: s.center,
     calibration: s.calibration,
+    extraTargets: s.extraTargets,
     head: { modelTopology: artifacts!.modelTopology, weightSpecs: artifacts!.weightSpecs },
     catalog: { ids: s.catalog.ids, titles: s.catalog.titles, dims: s.catalog.dims },
     blobs: {
@@ -105,6 +106,8 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
     ridgeWeight: manifest.ridgeWeight,
     center: manifest.center,
     calibration: manifest.calibration,
+    // Files written before multi-task heads existed have none.
+    extraTargets: manifest.extraTargets ?? [],
     head,
     catalog: { ids: manifest.catalog.ids, titles: manifest.catalog.titles, prices, logPrices: Float64Array.from(prices, Math.log1p), embeddings, dims: manifest.catalog.dims },
   };

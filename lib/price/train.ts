@@ -3,6 +3,7 @@ import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { fitFeatureSpace, numericFeatures, productText, sparseDimension, sparseRow } from './features.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { trainHead, predictHead } from './head.js';
+import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
 import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
 import { validateCatalog } from './validate.js';
 import { PriceModelImpl } from './model.js';
@@ -39,7 +40,11 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const epochs = options.epochs ?? 150;
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) throw invalidInput('epochs must be an integer from 1 to 2000.');
   const seed = options.seed ?? 42;
-  const { priced, skipped } = validateCatalog(catalog);
+  const validated = validateCatalog(catalog);
+  const extraTargets = checkExtraTargets(options.extraTargets, validated.priced);
+  const extras = extraTargetMatrix(validated.priced, extraTargets);
+  const priced = validated.priced.map((p) => withoutTargets(p, extraTargets));
+  const skipped = validated.skipped;
   const task = { signal: options.signal, onProgress: options.onProgress };
   throwIfAborted(options.signal);
   const n = priced.length;
@@ -70,14 +75,17 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const ridgeOof = new Float64Array(n);
   let lambda = LAMBDAS[1];
   let bestError = Infinity;
+  let bestFold0 = new Float64Array(0);
   for (const l of LAMBDAS) {
     throwIfAborted(options.signal);
     ridgePredictions(fitRidge(folds[0].trainRows, folds[0].trainY, dimension, l), folds[0].test, ridgeOof);
     const error = rmse(ridgeOof, logPrices, folds[0].test);
-    if (error < bestError) { bestError = error; lambda = l; }
+    if (error < bestError) { bestError = error; lambda = l; bestFold0 = Float64Array.from(folds[0].test, (r) => ridgeOof[r]); }
     await yieldToEventLoop();
   }
-  for (let f = 0; f < FOLDS; f++) {
+  // Fold 0 was already fitted with the chosen λ during the search.
+  folds[0].test.forEach((r, i) => { ridgeOof[r] = bestFold0[i]; });
+  for (let f = 1; f < FOLDS; f++) {
     throwIfAborted(options.signal);
     ridgePredictions(fitRidge(folds[f].trainRows, folds[f].trainY, dimension, lambda), folds[f].test, ridgeOof);
     options.onProgress?.({ phase: 'features', loaded: f + 1, total: FOLDS + 1 });
@@ -110,16 +118,16 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const validationRows = order.slice(0, validationCount);
   const trainRows = order.slice(validationCount);
   await ensureRuntime();
-  const { head, epochs: ran } = await trainHead(x, residual, trainRows, validationRows, headDims, { ...task, epochs, seed });
+  const { head, epochs: ran } = await trainHead({ x, dims: headDims, residual, extras, extraTargets: extraTargets.length }, trainRows, validationRows, { ...task, epochs, seed });
 
   // Split-conformal calibration of the 80% range on the validation rows.
   const vx = new Float32Array(validationRows.length * headDims);
   validationRows.forEach((r, i) => vx.set(x.subarray(r * headDims, (r + 1) * headDims), i * headDims));
-  const q = await predictHead(head, vx, validationRows.length, headDims);
+  const { outputs: q, width } = await predictHead(head, vx, validationRows.length, headDims);
   const scores = validationRows.map((r, i) => {
-    const median = base[r] + q[i * 3 + 1];
-    const lowGap = Math.max(1e-6, q[i * 3 + 1] - q[i * 3]);
-    const highGap = Math.max(1e-6, q[i * 3 + 2] - q[i * 3 + 1]);
+    const median = base[r] + q[i * width + 1];
+    const lowGap = Math.max(1e-6, q[i * width + 1] - q[i * width]);
+    const highGap = Math.max(1e-6, q[i * width + 2] - q[i * width + 1]);
     return logPrices[r] < median ? (median - logPrices[r]) / lowGap : (logPrices[r] - median) / highGap;
   }).sort((a, b) => a - b);
   const level = Math.min(1, Math.ceil(0.8 * (scores.length + 1)) / scores.length);
@@ -127,11 +135,20 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   let squared = 0;
   let covered = 0;
   validationRows.forEach((r, i) => {
-    const median = base[r] + q[i * 3 + 1];
+    const median = base[r] + q[i * width + 1];
     squared += (median - logPrices[r]) ** 2;
-    const low = median - calibration * (q[i * 3 + 1] - q[i * 3]);
-    const high = median + calibration * (q[i * 3 + 2] - q[i * 3 + 1]);
+    const low = median - calibration * (q[i * width + 1] - q[i * width]);
+    const high = median + calibration * (q[i * width + 2] - q[i * width + 1]);
     if (logPrices[r] >= low && logPrices[r] <= high) covered++;
+  });
+  const extraMetrics = extraTargets.map((t, j) => {
+    let sum = 0;
+    let count = 0;
+    validationRows.forEach((r, i) => {
+      const actual = extras[r * extraTargets.length + j];
+      if (Number.isFinite(actual)) { sum += (q[i * width + 3 + j] - actual) ** 2; count++; }
+    });
+    return { name: t.name, validationRmse: count ? Math.sqrt(sum / count) : NaN };
   });
 
   return new PriceModelImpl({
@@ -144,6 +161,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     center,
     calibration,
     head,
+    extraTargets,
     catalog: catalogData,
     metrics: {
       validationRmsle: Math.sqrt(squared / validationRows.length),
@@ -153,6 +171,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
       epochs: ran,
       trainingMs: Date.now() - started,
       ridgeLambda: lambda,
+      ...(extraTargets.length ? { extraTargets: extraMetrics } : {}),
     },
   });
 }

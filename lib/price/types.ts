@@ -22,6 +22,11 @@ export interface TrainPriceOptions extends LongTaskOptions {
   encoder?: EncoderOptions;
   /** Seed for the split and weight initialisation. Default 42. */
   seed?: number;
+  /**
+   * Numeric attributes to learn as extra heads next to the price (multi-task), e.g.
+   * `['unitsSold', 'rating']`. They stop being inputs and are predicted in `PriceSuggestion.extras`.
+   */
+  extraTargets?: string[];
 }
 
 export interface Comparable {
@@ -37,6 +42,8 @@ export interface PriceSuggestion {
   low: number;
   high: number;
   comparables: Comparable[];
+  /** Predicted values of the model's extra targets (trainPriceModel's `extraTargets`), by name. */
+  extras?: Record<string, number>;
 }
 
 export interface PriceModelMetrics {
@@ -49,6 +56,8 @@ export interface PriceModelMetrics {
   trainingMs: number;
   /** Ridge regularisation chosen by cross-validation. */
   ridgeLambda: number;
+  /** Extra targets learnt with the price, with their validation RMSE in standard deviations. */
+  extraTargets?: { name: string; validationRmse: number }[];
 }
 
 export interface PriceModel {

@@ -105,3 +105,38 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
     model.dispose();
   });
 });
+
+describe('multi-task heads (extraTargets)', () => {
+  const train = products.filter((_, i) => i % 5 !== 0);
+  const test = products.filter((_, i) => i % 5 === 0);
+  const units = (p: Product): number => p.attributes!.unitsSold as number;
+
+  it('learns units sold next to the price, predicts it, and no longer reads it as an input', async () => {
+    const model = await trainPriceModel(train, { extraTargets: ['unitsSold'] });
+    const [metric] = model.metrics.extraTargets!;
+    expect(metric.name).toBe('unitsSold');
+    expect(Number.isFinite(metric.validationRmse)).toBe(true);
+    const suggestions = await predictPrice(test, { model });
+    const predicted = suggestions.map((s) => s.extras!.unitsSold);
+    expect(predicted.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    // Better than the catalog's mean units for every product (RMSLE on the held-out fifth).
+    const meanUnits = train.reduce((a, p) => a + units(p), 0) / train.length;
+    expect(rmsle(test.map(units), predicted)).toBeLessThan(rmsle(test.map(units), test.map(() => meanUnits)));
+    // A target is an outcome: changing it on the input changes nothing.
+    const changed = await predictPrice({ ...test[0], attributes: { ...test[0].attributes, unitsSold: 99_999 } }, { model });
+    expect(changed.price).toBe(suggestions[0].price);
+    // Saved and loaded, the extra head comes back.
+    const file = join(mkdtempSync(join(tmpdir(), 'storecast-mt-')), 'm.storecast');
+    await model.save(file);
+    const back = await loadPriceModel(file);
+    expect((await predictPrice(test[1], { model: back })).extras).toEqual(suggestions[1].extras);
+    back.dispose();
+    model.dispose();
+  });
+
+  it('refuses extra targets that are not numeric attributes of the catalog', async () => {
+    expect((await errorOf(trainPriceModel(train, { extraTargets: ['rating'] }))).message).toMatch(/extra target 'rating'/);
+    expect((await errorOf(trainPriceModel(train, { extraTargets: ['unitsSold', 'unitsSold'] }))).message).toMatch(/distinct/);
+    expect((await errorOf(trainPriceModel(train, { extraTargets: 'unitsSold' as unknown as string[] }))).message).toMatch(/distinct/);
+  });
+});
