@@ -4,9 +4,23 @@ import { trainPriceModel, predictPrice, embedText, rmsle, type Product } from '.
 import { fitFeatureSpace, productText, sparseDimension, sparseRow } from '../lib/price/features.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
 import { knnEstimate, topK } from '../lib/price/neighbours.js';
-import { has, readJsonl } from './data.js';
+import Papa from 'papaparse';
+import { readFileSync } from 'node:fs';
+import { SHARED, has, readJsonl } from './data.js';
 
 export interface PriceRow { dataset: string; method: string; rmsle: number; mape: number; coverage80?: number; note?: string }
+
+/** The multi-task setting: which numeric attribute is the extra target per data set, and where it comes from. */
+function extraTarget(dataset: string): { name: string; enrich: (p: Product) => Product; source: string } | undefined {
+  if (dataset === 'amazon_india') return { name: 'rating', enrich: (p) => p, source: 'the rating attribute of the split' };
+  if (dataset === 'superstore' && has('price/superstore/derived_products_unit_price.csv')) {
+    // Units sold per product over the Superstore orders, joined by product name.
+    const csv = Papa.parse<Record<string, string>>(readFileSync(SHARED + 'price/superstore/derived_products_unit_price.csv', 'utf8'), { header: true, skipEmptyLines: true });
+    const units = new Map(csv.data.map((r) => [r.product_name, Number(r.total_quantity)]));
+    return { name: 'unitsSold', enrich: (p) => (units.has(p.title) ? { ...p, attributes: { ...p.attributes, unitsSold: units.get(p.title)! } } : p), source: 'total_quantity of derived_products_unit_price.csv' };
+  }
+  return undefined;
+}
 
 const mape = (a: number[], p: number[]): number => (100 * a.reduce((s, v, i) => s + Math.abs(p[i] - v) / v, 0)) / a.length;
 
@@ -70,6 +84,27 @@ export async function runPriceBenchmark(log: (s: string) => void): Promise<{ row
     timings[`${dataset} predictions/s (Node)`] = test.length / ((performance.now() - t1) / 1000);
     const inside = suggestions.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
     add('storecast predictPrice', suggestions.map((s) => s.price), inside, `validation RMSLE ${model.metrics.validationRmsle.toFixed(3)}, ridge λ ${model.metrics.ridgeLambda}`);
+    // Multi-task: the same model with an extra head, next to the same model without that attribute at all.
+    const extra = extraTarget(dataset);
+    if (extra) {
+      const strip = (p: Product): Product => { const { [extra.name]: _, ...attributes } = p.attributes ?? {}; return { ...p, attributes }; };
+      const coverage = (list: { low: number; high: number }[]): number => list.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
+      const extraTrain = train.map(extra.enrich);
+      const extraTest = test.map(extra.enrich);
+      const without = await trainPriceModel(extraTrain.map(strip));
+      const withoutSuggestions = await predictPrice(test.map(strip), { model: without });
+      add(`storecast, without ${extra.name}`, withoutSuggestions.map((s) => s.price), coverage(withoutSuggestions), `${extra.name} removed from inputs`);
+      without.dispose();
+      const multi = await trainPriceModel(extraTrain, { extraTargets: [extra.name] });
+      const multiSuggestions = await predictPrice(extraTest, { model: multi });
+      const known = extraTest.map((p, i) => [p.attributes?.[extra.name], multiSuggestions[i].extras![extra.name]] as const).filter(([a]) => typeof a === 'number') as Array<readonly [number, number]>;
+      const trainValues = extraTrain.map((p) => p.attributes?.[extra.name]).filter((v): v is number => typeof v === 'number');
+      const meanValue = trainValues.reduce((a, b) => a + b, 0) / trainValues.length;
+      const rmse = (pairs: Array<readonly [number, number]>): number => Math.sqrt(pairs.reduce((a, [x, y]) => a + (x - y) ** 2, 0) / pairs.length);
+      const extraNote = known.length ? `; ${extra.name} on test: RMSE ${rmse(known).toFixed(3)} vs ${rmse(known.map(([a]) => [a, meanValue] as const)).toFixed(3)} for the training mean` : `; ${extra.name} unknown for test products`;
+      add(`storecast, ${extra.name} as extra head (multi-task)`, multiSuggestions.map((s) => s.price), coverage(multiSuggestions), `target from ${extra.source}${extraNote}`);
+      multi.dispose();
+    }
     model.dispose();
   }
   return { rows, timings };

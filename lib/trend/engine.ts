@@ -18,6 +18,8 @@ export interface Member {
 export interface NeuralForecasts {
   backtest?: MemberForecast;
   final: MemberForecast;
+  /** Steps of history the network reads. */
+  window: number;
 }
 
 export interface EngineResult {
@@ -159,7 +161,10 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
   const finals: MemberForecast[] = members.map((m) => m.forecast(y, horizon));
   const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(train, holdout)) : undefined;
   const names = members.map((m) => m.name);
-  if (neural && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm')) {
+  // In an ensemble the network only takes part when its input window holds a full cycle of every
+  // detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
+  const neuralSeesSeasons = choice === 'lstm' || decompositions.every((d) => d.period <= (neural?.window ?? 0));
+  if (neural && neuralSeesSeasons && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm')) {
     finals.push(scaled(neural.final, 1 / scale));
     if (tests && neural.backtest) tests.push(scaled(neural.backtest, 1 / scale));
     names.push('lstm');

@@ -179,6 +179,7 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
     if (windows.length > batchSize) await yieldToEventLoop();
   }
   return slots.map((slot) => slot && {
+    window: m.window,
     final: toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
     backtest: slot.backtest === undefined ? undefined : toForecast(m, output, slot.backtest, windows[slot.backtest].scale, slot.holdout),
   });
