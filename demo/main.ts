@@ -70,7 +70,9 @@ function renderComparables(): void {
   const panel = $('#comparables');
   const s = suggestions[selected];
   if (selected < 0 || !s) { panel.innerHTML = '<h2>Comparables</h2><p class="muted">Suggest prices, then click a product to see the catalog products that justify its price.</p>'; return; }
+  const units = s.extras?.unitsSold;
   panel.innerHTML = `<h2>Why ${money(s.price)}?</h2><p><b>${escape(catalog[selected].title)}</b><br>80% range ${money(s.low)} – ${money(s.high)}</p>
+    ${units === undefined ? '' : `<p id="expected-units" class="muted">Products like this sold about ${Math.round(units)} units (the model's second head, learnt from the catalog's unitsSold).</p>`}
     <table><thead><tr><th>Comparable product</th><th class="num">price</th><th class="num">similarity</th></tr></thead><tbody>
     ${s.comparables.map((c) => `<tr><td>${escape(c.title)}</td><td class="num">${money(c.price)}</td><td class="num">${c.similarity.toFixed(2)}</td></tr>`).join('')}</tbody></table>`;
 }
@@ -107,7 +109,10 @@ async function train(): Promise<void> {
   try {
     model?.dispose();
     const phases: Record<string, string> = { 'load-encoder': 'Loading the text encoder', embed: 'Reading product texts', features: 'Learning from words', train: 'Training the price model' };
+    // Multi-task: when the catalog records units sold, the model learns them next to the price.
+    const withUnits = catalog.filter((p) => typeof p.attributes?.unitsSold === 'number').length >= 20;
     model = await timed('training', () => storecast.trainPriceModel(catalog, {
+      extraTargets: withUnits ? ['unitsSold'] : undefined,
       signal: training!.signal,
       onProgress: (p) => { progress.max = p.total || 1; progress.value = p.loaded; status.textContent = `${phases[p.phase] ?? p.phase}… ${p.loaded.toFixed(0)}/${p.total}`; },
     }));

@@ -17,6 +17,8 @@ describe.skipIf(!chromiumAvailable)('demo dashboard', () => {
     await page.waitForFunction(() => /Trained on/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 300_000 });
     await page.locator('#catalog-body tr').nth(2).click();
     await expect.poll(() => page.locator('#comparables tbody tr').count()).toBe(5);
+    // The sample shop records units sold, so the model has a second head for them.
+    expect(await page.locator('#expected-units').textContent()).toMatch(/sold about \d+ units/);
     const suggested = await page.locator('#catalog-body tr').first().locator('td').nth(3).textContent();
     expect(suggested).toMatch(/^\$[\d,]+\.\d\d$/);
     expect(await page.locator('#privacy').textContent()).toMatch(/all to 127\.0\.0\.1/);
