@@ -13,9 +13,10 @@ import { SHARED, has, readWide } from './data.js';
 export interface AccuracyRow { dataset: string; method: string; smape: number; mase: number; owa: number; coverage80?: number; coverage95?: number; seriesPerSecond?: number; note?: string }
 
 const FREQUENCIES = [
-  // R's ets() and auto.arima() take > 5 s per hourly series here (about an hour for 414): their output is cached (see rForecasts).
-  { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly', mstlPeriods: [24, 168], rMethods: ['ets', 'thetaf', 'auto.arima'] },
-  { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly', mstlPeriods: [52], rMethods: ['ets', 'thetaf', 'auto.arima'] },
+  // R's ets() and auto.arima() take > 5 s per hourly series here (over an hour for 414): they run only
+  // with --r-slow, and their output is cached for later runs (see rForecasts); otherwise only thetaf() runs.
+  { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly', mstlPeriods: [24, 168], rMethods: ['ets', 'thetaf', 'auto.arima'], rSlow: true },
+  { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly', mstlPeriods: [52], rMethods: ['ets', 'thetaf', 'auto.arima'], rSlow: false },
 ];
 
 function officialRows(frequency: string): Record<string, { smape: number; mase: number; owa: number }> {
@@ -95,7 +96,7 @@ const R_CACHE = new URL('../.cache/r-forecasts/', import.meta.url).pathname;
  * R's forecast package, when installed (apt-get install r-cran-forecast): ets, thetaf, auto.arima.
  * Output for the same script on the same series is reused from R_CACHE; such rows say "(cached)".
  */
-export function rForecasts(train: number[][], horizon: number, period: number, methods: string[], log: (s: string) => void, timeoutMinutes = 40): Record<string, number[][]> | undefined {
+export function rForecasts(train: number[][], horizon: number, period: number, methods: string[], log: (s: string) => void, options: { timeoutMinutes?: number; onlyIfCached?: boolean } = {}): Record<string, number[][]> | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'storecast-r-'));
   const trainCsv = train.map((y) => y.join(',')).join('\n');
   writeFileSync(join(dir, 'train.csv'), trainCsv);
@@ -120,11 +121,12 @@ for (m in methods) write.table(out[[m]], file = paste0('${outDir}/', m, '.csv'),
     log(`R forecasts reused from ${cached}`);
     return Object.fromEntries(methods.map((m) => [`R ${m}() (cached)`, read(cached, m)]));
   }
+  if (options.onlyIfCached) return undefined;
   if (!existsSync('/usr/bin/Rscript')) { log('R not installed: skipping R rows (apt-get install r-cran-forecast)'); return undefined; }
   writeFileSync(join(dir, 'run.R'), script(dir));
   const t0 = performance.now();
   try {
-    execFileSync('/usr/bin/Rscript', [join(dir, 'run.R')], { stdio: 'ignore', timeout: timeoutMinutes * 60_000 });
+    execFileSync('/usr/bin/Rscript', [join(dir, 'run.R')], { stdio: 'ignore', timeout: (options.timeoutMinutes ?? 40) * 60_000 });
   } catch (error) {
     log(`R failed: ${String(error)}`);
     return undefined;
@@ -135,7 +137,7 @@ for (m in methods) write.table(out[[m]], file = paste0('${outDir}/', m, '.csv'),
   return Object.fromEntries(methods.map((m) => [`R ${m}()`, read(dir, m)]));
 }
 
-export async function runForecastBenchmark(log: (s: string) => void, options: { withR: boolean }): Promise<{ rows: AccuracyRow[]; m5: Record<string, number>; speed: Record<string, number> }> {
+export async function runForecastBenchmark(log: (s: string) => void, options: { withR: boolean; rSlow?: boolean }): Promise<{ rows: AccuracyRow[]; m5: Record<string, number>; speed: Record<string, number> }> {
   const rows: AccuracyRow[] = [];
   const speed: Record<string, number> = {};
   for (const f of FREQUENCIES) {
@@ -167,7 +169,10 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
     }
     if (a.autoEts) rows.push(score(dataset, 'augurs AutoETS', train, test, a.autoEts.forecasts, f.period, naive2, { seriesPerSecond: train.length / a.autoEts.seconds }));
     if (options.withR) {
-      const r = rForecasts(train, f.horizon, f.period, f.rMethods, log);
+      const slowSkipped = f.rSlow && !options.rSlow;
+      const r = slowSkipped
+        ? rForecasts(train, f.horizon, f.period, f.rMethods, log, { onlyIfCached: true }) ?? rForecasts(train, f.horizon, f.period, ['thetaf'], log)
+        : rForecasts(train, f.horizon, f.period, f.rMethods, log, { timeoutMinutes: 180 });
       if (r) for (const [name, forecasts] of Object.entries(r)) rows.push(score(dataset, name, train, test, forecasts, f.period, naive2));
     }
   }

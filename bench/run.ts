@@ -1,4 +1,5 @@
-// npm run bench [-- forecast|price|encoder|browser|bundle ...] (default: all). Writes bench/RESULTS.md.
+// npm run bench [-- forecast|price|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
+// --r-slow also runs R's ets()/auto.arima() on M4 Hourly (over an hour; cached in .cache/r-forecasts for later runs).
 import { runForecastBenchmark } from './forecast.js';
 import { runPriceBenchmark } from './price.js';
 import { table, writeSection } from './results.js';
@@ -8,7 +9,7 @@ const all = wanted.length === 0;
 const log = (s: string): void => console.log(s);
 
 if (all || wanted.includes('forecast')) {
-  const { rows, m5, speed } = await runForecastBenchmark(log, { withR: !process.argv.includes('--no-r') });
+  const { rows, m5, speed } = await runForecastBenchmark(log, { withR: !process.argv.includes('--no-r'), rSlow: process.argv.includes('--r-slow') });
   const body = [
     'Accuracy on the M4 test sets (sMAPE, MASE and OWA as defined by the M4 competition; OWA relative to the official Naive2). "official:" rows come from the competition\'s published table; every other row was computed in this run on the same series. Coverage = share of test points inside the interval.',
     table(['data set', 'method', 'sMAPE', 'MASE', 'OWA', '80% cov.', '95% cov.', 'series/s (Node)'], rows.map((r) => [r.dataset, r.method, r.smape, r.mase, r.owa, r.coverage80, r.coverage95, r.seriesPerSecond])),
