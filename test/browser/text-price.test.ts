@@ -52,14 +52,14 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     expect(result.forecast).toBe(2);
   });
 
-  it('trains and predicts prices in a worker on wasm, caches embeddings in IndexedDB, leaks no tensors', async () => {
+  it('trains and predicts prices in a worker on wasm (with a units-sold head), caches embeddings in IndexedDB, leaks no tensors', async () => {
     const page = await h.newPage();
     const result = await page.evaluate(async (catalog) => {
       const sc = await window.load('/lib/index.ts');
       const storecast = await sc.createStorecast({ worker: true });
       await storecast.init({ backend: 'wasm' });
       const phases = new Set<string>();
-      const model = await storecast.trainPriceModel(catalog.slice(0, 120), { epochs: 30, onProgress: (p: { phase: string }) => phases.add(p.phase) });
+      const model = await storecast.trainPriceModel(catalog.slice(0, 120), { epochs: 30, extraTargets: ['unitsSold'], onProgress: (p: { phase: string }) => phases.add(p.phase) });
       await storecast.predictPrice(catalog.slice(120, 125), { model });
       const before = (await storecast.memory()).numTensors;
       const suggestions = await storecast.predictPrice(catalog.slice(120, 140), { model });
@@ -72,7 +72,8 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
         request.onsuccess = () => { const count = request.result.transaction('vectors').objectStore('vectors').count(); count.onsuccess = () => resolve(count.result); };
       });
       storecast.terminate();
-      return { phases: [...phases], before, after, prices: suggestions.map((s: { price: number }) => s.price), again: again.map((s: { price: number }) => s.price), comparables: suggestions[0].comparables.length, cached };
+      const units = suggestions.map((s: { extras?: { unitsSold: number } }) => s.extras?.unitsSold);
+      return { phases: [...phases], before, after, prices: suggestions.map((s: { price: number }) => s.price), again: again.map((s: { price: number }) => s.price), comparables: suggestions[0].comparables.length, cached, units, extraMetric: model.metrics.extraTargets?.[0]?.name };
     }, shop.products);
     await page.close();
     expect(result.phases).toEqual(expect.arrayContaining(['embed', 'train']));
@@ -80,6 +81,8 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     expect(result.prices.every((p: number) => p > 0 && Number.isFinite(p))).toBe(true);
     expect(result.again).toEqual(result.prices);
     expect(result.comparables).toBe(5);
+    expect(result.units.every((u: number | undefined) => typeof u === 'number' && u > 0)).toBe(true);
+    expect(result.extraMetric).toBe('unitsSold');
     expect(result.cached).toBeGreaterThanOrEqual(120);
     expect(h.offOrigin).toEqual([]);
   });
