@@ -39,8 +39,9 @@ export async function embedText(texts: string | string[], options: EmbedOptions 
     if (!t) out[i] = new Float32Array(encoder.dims);
     else todo.push(i);
   });
-  // Identical texts are encoded once.
-  const unique = [...new Set(todo.map((i) => prepared[i]))];
+  // Identical texts are encoded once; sorted by length so each batch pads to a similar length
+  // (padding is computed and thrown away: with mixed lengths it can be most of the work).
+  const unique = [...new Set(todo.map((i) => prepared[i]))].sort((a, b) => a.length - b.length);
   const encoded = new Map<string, Float32Array>();
   for (let start = 0; start < unique.length; start += batchSize) {
     throwIfAborted(options.signal);
