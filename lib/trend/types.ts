@@ -57,9 +57,3 @@ export interface MemberForecast {
   sd?: number[];
   quantiles?: Map<number, number[]>;
 }
-
-/** A fitted member that can refit cheaply on a longer history with its parameters frozen. */
-export interface MemberModel {
-  name: string;
-  forecast(history: Float64Array, horizon: number): MemberForecast;
-}

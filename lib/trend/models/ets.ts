@@ -1,5 +1,5 @@
 import { nelderMead, sigmoid, logit } from '../optimize.js';
-import type { MemberForecast, MemberModel } from '../types.js';
+import type { MemberForecast } from '../types.js';
 
 /**
  * Exponential smoothing in state-space form (Hyndman, Koehler, Ord & Snyder 2008): error A/M,
@@ -227,14 +227,4 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;
-}
-
-export function etsMember(fit: EtsFit, transform?: (f: MemberForecast, historyLength: number) => MemberForecast): MemberModel {
-  return {
-    name: 'ets',
-    forecast: (history, horizon) => {
-      const f = etsForecast(fit, history, horizon);
-      return transform ? transform(f, history.length) : f;
-    },
-  };
 }
