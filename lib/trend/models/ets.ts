@@ -207,8 +207,6 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
         if (season === 'M' && !positive) continue;
         // Additive error with multiplicative season is numerically unstable (R's ets excludes it too).
         if (error === 'A' && season === 'M') continue;
-        // Multiplicative error and season with an undamped trend explode over long horizons (seen on M4 Hourly).
-        if (error === 'M' && trend === 'A' && season === 'M') continue;
         const spec = { error, trend, season, period: season === 'N' ? 1 : period };
         if (y.length <= parameterCount(spec) + 1) continue;
         const fit = fitEts(screenWindow, spec, SCREEN_ITERATIONS);
