@@ -8,8 +8,6 @@ export { StorecastError, type StorecastErrorCode } from './errors.js';
 export type { Progress, ProgressCallback, LongTaskOptions } from './progress.js';
 export { init, runtimeInfo, type BackendName, type InitOptions, type RuntimeInfo, type SkippedBackend } from './runtime/index.js';
 export * from './trend/index.js';
-
-
 export * from './text/index.js';
 export * from './price/index.js';
 export { createStorecast, type Storecast, type CreateStorecastOptions } from './worker/index.js';

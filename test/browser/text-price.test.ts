@@ -86,4 +86,31 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     expect(result.cached).toBeGreaterThanOrEqual(120);
     expect(h.offOrigin).toEqual([]);
   });
+
+  it('trains the price head on webgl and webgpu as well (same catalog, finite prices, no leaked tensors)', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async (catalog) => {
+      const sc = await window.load('/lib/index.ts');
+      const out: Array<{ backend: string; prices: number[]; leaked: number; epochs: number }> = [];
+      for (const backend of ['webgl', 'webgpu']) {
+        const info = await sc.init({ backend });
+        const tf = await (await window.load('/lib/runtime/index.ts')).loadTf();
+        // The encoder stays on wasm: this test is about the TF.js head on each backend.
+        const encoder = { device: 'wasm' };
+        const model = await sc.trainPriceModel(catalog.slice(0, 60), { epochs: 4, encoder });
+        const before = tf.memory().numTensors;
+        const suggestions = await sc.predictPrice(catalog.slice(60, 66), { model });
+        out.push({ backend: info.backend, prices: suggestions.map((s: { price: number }) => s.price), leaked: tf.memory().numTensors - before, epochs: model.metrics.epochs });
+        model.dispose();
+      }
+      return out;
+    }, shop.products);
+    await page.close();
+    expect(result.map((r) => r.backend)).toEqual(['webgl', 'webgpu']);
+    for (const r of result) {
+      expect(r.prices.every((p) => Number.isFinite(p) && p > 0)).toBe(true);
+      expect(r.leaked).toBe(0);
+      expect(r.epochs).toBeGreaterThan(0);
+    }
+  });
 });
