@@ -33,12 +33,13 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
  * The state-space recursion. It runs ~1,500 times per series during fitting, so the spec is turned
  * into flags once and log|forecast| is accumulated as a running product (one Math.log per 32 steps).
  */
-function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false): FilterResult {
+function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array): FilterResult {
   const additiveError = spec.error === 'A';
   const seasonKind = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
   const positiveOnly = !additiveError || seasonKind === 2;
   const m = seasonKind === 0 ? 1 : spec.period;
-  const seasonal = Float64Array.from(p.seasonal);
+  // The optimiser passes one scratch buffer for the seasonal states instead of a fresh copy per call.
+  const seasonal = scratch ? (scratch.set(p.seasonal), scratch) : Float64Array.from(p.seasonal);
   const { alpha, beta, gamma } = p;
   let level = p.level;
   let slope = spec.trend === 'N' ? 0 : p.slope;
@@ -122,8 +123,9 @@ export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resu
     const gamma = hasSeason ? (1 - alpha) * sigmoid(x[i++]) * 0.9999 : 0;
     return { alpha, beta, gamma, phi, level: first + x[1] * scale * 0.1, slope, seasonal };
   };
+  const scratch = new Float64Array(seasonal.length);
   const objective = (x: Float64Array): number => {
-    const r = filter(y, spec, decode(x));
+    const r = filter(y, spec, decode(x), false, scratch);
     if (!r.ok || r.sse <= 0) return r.sse === 0 ? -1e300 : Infinity;
     return n * Math.log(r.sse) + 2 * r.logSumForecast;
   };
