@@ -3,6 +3,7 @@
 import { trainPriceModel, predictPrice, embedText, rmsle, type Product } from '../lib/index.js';
 import { fitFeatureSpace, productText, sparseDimension, sparseRow } from '../lib/price/features.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
+import { withoutTargets } from '../lib/price/extras.js';
 import { knnEstimate, topK } from '../lib/price/neighbours.js';
 import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
@@ -87,7 +88,7 @@ export async function runPriceBenchmark(log: (s: string) => void): Promise<{ row
     // Multi-task: the same model with an extra head, next to the same model without that attribute at all.
     const extra = extraTarget(dataset);
     if (extra) {
-      const strip = (p: Product): Product => { const { [extra.name]: _, ...attributes } = p.attributes ?? {}; return { ...p, attributes }; };
+      const strip = (p: Product): Product => withoutTargets(p, [extra]);
       const coverage = (list: { low: number; high: number }[]): number => list.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
       const extraTrain = train.map(extra.enrich);
       const extraTest = test.map(extra.enrich);

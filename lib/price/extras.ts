@@ -36,7 +36,7 @@ export function extraTargetMatrix(products: Product[], targets: ExtraTarget[]): 
 }
 
 /** The product as the features see it: without the attributes that are targets. */
-export function withoutTargets(p: Product, targets: ExtraTarget[]): Product {
+export function withoutTargets(p: Product, targets: ReadonlyArray<{ name: string }>): Product {
   if (!targets.length || !p.attributes) return p;
   const attributes = { ...p.attributes };
   for (const t of targets) delete attributes[t.name];

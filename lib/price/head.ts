@@ -137,6 +137,12 @@ export async function trainHead(data: HeadData, trainRows: number[], validationR
   return { head, epochs: epoch };
 }
 
+/** Row `i` of predictHead's outputs as a log-price median and 80% range over `base`, the quantile gaps scaled by `calibration`. */
+export function logPriceRange(outputs: Float32Array, width: number, i: number, base: number, calibration: number): { median: number; low: number; high: number } {
+  const median = base + outputs[i * width + 1];
+  return { median, low: median - calibration * (outputs[i * width + 1] - outputs[i * width]), high: median + calibration * (outputs[i * width + 2] - outputs[i * width + 1]) };
+}
+
 /** Per row: the 3 price quantiles (sorted so they never cross), then the extra targets. */
 export async function predictHead(head: LayersModel, x: Float32Array, rows: number, dims: number): Promise<{ outputs: Float32Array; width: number }> {
   const { tf } = await ensureRuntime();

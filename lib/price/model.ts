@@ -1,7 +1,7 @@
 import { StorecastError } from '../errors.js';
 import type { EncoderOptions } from '../text/encoder.js';
 import { numericFeatures, productText, sparseRow, type FeatureSpace } from './features.js';
-import { predictHead } from './head.js';
+import { QUANTILES, logPriceRange, predictHead } from './head.js';
 import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
 import { predictRidge } from './ridge.js';
 import { encodeModel, saveBytes } from './persist.js';
@@ -56,9 +56,7 @@ export class PriceModelImpl implements PriceModel {
     });
     const { outputs: q, width } = await predictHead(s.head, x, products.length, headDims);
     return products.map((_, i) => {
-      const median = bases[i] + q[i * width + 1];
-      const low = median - s.calibration * (q[i * width + 1] - q[i * width]);
-      const high = median + s.calibration * (q[i * width + 2] - q[i * width + 1]);
+      const { median, low, high } = logPriceRange(q, width, i, bases[i], s.calibration);
       const price = (v: number): number => Math.max(0, Number(Math.expm1(v).toFixed(2)));
       return {
         price: price(median),
@@ -70,7 +68,7 @@ export class PriceModelImpl implements PriceModel {
           price: s.catalog.prices[n.index],
           similarity: Number(n.similarity.toFixed(4)),
         })),
-        ...(s.extraTargets.length ? { extras: Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, q[i * width + 3 + j]).toPrecision(4))])) } : {}),
+        ...(s.extraTargets.length ? { extras: Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, q[i * width + QUANTILES.length + j]).toPrecision(4))])) } : {}),
       };
     });
   }

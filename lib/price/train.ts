@@ -2,7 +2,7 @@ import { ensureRuntime } from '../runtime/index.js';
 import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { fitFeatureSpace, numericFeatures, productText, sparseDimension, sparseRow } from './features.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { trainHead, predictHead } from './head.js';
+import { QUANTILES, logPriceRange, trainHead, predictHead } from './head.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
 import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
 import { validateCatalog } from './validate.js';
@@ -135,10 +135,8 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   let squared = 0;
   let covered = 0;
   validationRows.forEach((r, i) => {
-    const median = base[r] + q[i * width + 1];
+    const { median, low, high } = logPriceRange(q, width, i, base[r], calibration);
     squared += (median - logPrices[r]) ** 2;
-    const low = median - calibration * (q[i * width + 1] - q[i * width]);
-    const high = median + calibration * (q[i * width + 2] - q[i * width + 1]);
     if (logPrices[r] >= low && logPrices[r] <= high) covered++;
   });
   const extraMetrics = extraTargets.map((t, j) => {
@@ -146,7 +144,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     let count = 0;
     validationRows.forEach((r, i) => {
       const actual = extras[r * extraTargets.length + j];
-      if (Number.isFinite(actual)) { sum += (q[i * width + 3 + j] - actual) ** 2; count++; }
+      if (Number.isFinite(actual)) { sum += (q[i * width + QUANTILES.length + j] - actual) ** 2; count++; }
     });
     return { name: t.name, validationRmse: count ? Math.sqrt(sum / count) : NaN };
   });
