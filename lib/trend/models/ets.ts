@@ -101,7 +101,11 @@ export function parameterCount(spec: EtsSpec): number {
 
 export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number; /** the optimiser's point, to resume from */ optimum: Float64Array }
 
-export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array): EtsFit | undefined {
+/**
+ * `smoothingFrom`: the optimum of an earlier fit of the same spec (e.g. on a shorter window) whose
+ * smoothing parameters are a good start; its initial states are not, and start afresh here.
+ */
+export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, smoothingFrom?: Float64Array): EtsFit | undefined {
   const n = y.length;
   const seasonal = initialSeasonal(y, spec);
   const m = spec.season === 'N' ? 1 : spec.period;
@@ -133,7 +137,9 @@ export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resu
   if (hasTrend) start.push(logit(0.1), 0);
   if (hasPhi) start.push(logit(0.7));
   if (hasSeason) start.push(logit(0.1));
-  const result = nelderMead(objective, resumeFrom ?? start, { maxIterations, step: resumeFrom ? 0.2 : 0.6 });
+  // Level is coordinate 1 and slope coordinate 3 (see decode); both are offsets, so 0 is a fresh start.
+  const resume = smoothingFrom && Float64Array.from(smoothingFrom, (v, i) => (i === 1 || (hasTrend && i === 3) ? 0 : v));
+  const result = nelderMead(objective, resume ?? start, { maxIterations, step: resume ? 0.2 : 0.6 });
   const params = decode(result.x);
   const r = filter(y, spec, params);
   if (!r.ok) return undefined;
@@ -219,11 +225,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   screened.sort((a, b) => a.aicc - b.aicc);
   let best: EtsFit | undefined;
   for (const candidate of screened.slice(0, SHORTLIST)) {
-    // Smoothing parameters carry over from the screen; the initial states start afresh on the full window.
-    const resume = Float64Array.from(candidate.optimum);
-    resume[1] = 0;
-    if (candidate.spec.trend !== 'N') resume[3] = 0;
-    const fit = fitEts(y, candidate.spec, options.maxIterations ?? 100, resume);
+    const fit = fitEts(y, candidate.spec, options.maxIterations ?? 100, candidate.optimum);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;
