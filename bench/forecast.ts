@@ -1,10 +1,10 @@
 // npm run bench -- forecast : accuracy on M4 Hourly/Weekly and M5 FOODS_3 TX_3, speed in Node.
 // Every method runs on the same series in this one run; official M4 rows are read from the
 // competition's own table for reference.
-import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { forecastTrends, smape, mase, owa, rmsse, intervalCoverage, type ModelChoice } from '../lib/index.js';
 import { naive2, seasonalNaive } from '../lib/trend/models/naive.js';
@@ -13,8 +13,8 @@ import { SHARED, has, readWide } from './data.js';
 export interface AccuracyRow { dataset: string; method: string; smape: number; mase: number; owa: number; coverage80?: number; coverage95?: number; seriesPerSecond?: number; note?: string }
 
 const FREQUENCIES = [
-  // R's ets() and auto.arima() take > 5 s per hourly series here (over an hour for 414): they run only
-  // with --r-slow, and their output is cached for later runs (see rForecasts); otherwise only thetaf() runs.
+  // R's auto.arima() takes tens of seconds per hourly series here (hours for 414): ets() and auto.arima()
+  // run only with --r-slow, and their output is cached for later runs (see rForecasts).
   { name: 'Hourly', horizon: 48, period: 24, frequency: 'hourly' as const, official: 'Hourly', mstlPeriods: [24, 168], rMethods: ['ets', 'thetaf', 'auto.arima'], rSlow: true },
   { name: 'Weekly', horizon: 13, period: 1, frequency: 'weekly' as const, official: 'Weekly', mstlPeriods: [52], rMethods: ['ets', 'thetaf', 'auto.arima'], rSlow: false },
 ];
@@ -91,69 +91,113 @@ async function augurs(train: number[][], horizon: number, period: number, mstlPe
 
 /** Where R's forecasts are kept, keyed by the hash of the script and the series: R's Hourly fits take about an hour. */
 const R_CACHE = new URL('../.cache/r-forecasts/', import.meta.url).pathname;
+const R_SCRIPT = new URL('./r/forecast.R', import.meta.url).pathname;
+const RSCRIPT = '/usr/bin/Rscript';
 
 /**
- * R's forecast package, when installed (apt-get install r-cran-forecast): ets, thetaf, auto.arima.
- * Output for the same script on the same series is reused from R_CACHE; such rows say "(cached)".
+ * R's forecast package, when installed (apt-get install r-cran-forecast): ets, thetaf, auto.arima,
+ * run by bench/r/forecast.R on every core. Each series' forecast is appended to R_CACHE as soon as R
+ * has it, keyed by method, period, horizon, the script and the series' values: a run that times out
+ * keeps its work and the next run resumes. Rows that reuse an earlier run's output say "(cached)";
+ * a method with series still missing gives no row.
  */
 export function rForecasts(train: number[][], horizon: number, period: number, methods: string[], log: (s: string) => void, options: { timeoutMinutes?: number; onlyIfCached?: boolean } = {}): Record<string, number[][]> | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'storecast-r-'));
-  const trainCsv = train.map((y) => y.join(',')).join('\n');
-  writeFileSync(join(dir, 'train.csv'), trainCsv);
-  const script = (outDir: string): string => `
-suppressMessages(library(forecast))
-lines <- readLines('${outDir}/train.csv')
-methods <- c(${methods.map((m) => `'${m}'`).join(', ')})
-out <- lapply(methods, function(m) matrix(NA, length(lines), ${horizon}))
-names(out) <- methods
-for (i in seq_along(lines)) {
-  y <- ts(as.numeric(strsplit(lines[i], ',')[[1]]), frequency = ${period})
-  if ('ets' %in% methods) out$ets[i, ] <- forecast(ets(y), h = ${horizon})$mean
-  if ('thetaf' %in% methods) out$thetaf[i, ] <- thetaf(y, h = ${horizon})$mean
-  if ('auto.arima' %in% methods) out$auto.arima[i, ] <- forecast(auto.arima(y, stepwise = TRUE, approximation = TRUE), h = ${horizon})$mean
+  if (!existsSync(RSCRIPT)) { log('R not installed: skipping R rows (apt-get install r-cran-forecast)'); return undefined; }
+  mkdirSync(R_CACHE, { recursive: true });
+  const hash = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const scriptHash = hash(readFileSync(R_SCRIPT)).slice(0, 8);
+  const keys = train.map((y) => hash(y.join(',')));
+  const deadline = Date.now() + (options.timeoutMinutes ?? 40) * 60_000;
+  const out: Record<string, number[][]> = {};
+  for (const method of methods) {
+    const prefix = `${method}-p${period}-h${horizon}-${scriptHash}`;
+    const before = readRCache(prefix, horizon);
+    const missing = train.map((y, i) => ({ y, key: keys[i] })).filter(({ key }) => !before.has(key));
+    if (missing.length && !options.onlyIfCached && Date.now() < deadline) {
+      const workers = Math.min(availableParallelism(), missing.length);
+      const dir = mkdtempSync(join(tmpdir(), 'storecast-r-'));
+      const seconds = Math.ceil((deadline - Date.now()) / 1000);
+      const jobs = Array.from({ length: workers }, (_, w) => {
+        writeFileSync(join(dir, `series${w}.csv`), missing.filter((_, j) => j % workers === w).map(({ y, key }) => `${key},${y.join(',')}`).join('\n') + '\n');
+        return `timeout ${seconds} ${RSCRIPT} ${R_SCRIPT} ${dir}/series${w}.csv ${method} ${period} ${horizon} ${join(R_CACHE, `${prefix}.${w}.csv`)} &`;
+      });
+      const t0 = performance.now();
+      execFileSync('bash', ['-c', `${jobs.join(' ')} wait`], { stdio: 'ignore' });
+      log(`R ${method}(): ${missing.length} series on ${workers} cores in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    const after = missing.length ? readRCache(prefix, horizon) : before;
+    const left = keys.filter((key) => !after.has(key)).length;
+    if (left) { log(`R ${method}(): ${left} of ${keys.length} series not forecast yet (rerun to resume): no row`); continue; }
+    out[`R ${method}()${keys.some((key) => before.has(key)) ? ' (cached)' : ''}`] = keys.map((key) => after.get(key)!);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
-for (m in methods) write.table(out[[m]], file = paste0('${outDir}/', m, '.csv'), sep = ',', row.names = FALSE, col.names = FALSE)
-`;
-  const key = createHash('sha256').update(script('OUT')).update(trainCsv).digest('hex').slice(0, 16);
-  const cached = join(R_CACHE, key);
-  const read = (from: string, m: string): number[][] => readFileSync(join(from, `${m}.csv`), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-  if (methods.every((m) => existsSync(join(cached, `${m}.csv`)))) {
-    log(`R forecasts reused from ${cached}`);
-    return Object.fromEntries(methods.map((m) => [`R ${m}() (cached)`, read(cached, m)]));
+
+function readRCache(prefix: string, horizon: number): Map<string, number[]> {
+  const cache = new Map<string, number[]>();
+  for (const file of readdirSync(R_CACHE).filter((f) => f.startsWith(prefix + '.'))) {
+    for (const line of readFileSync(join(R_CACHE, file), 'utf8').split('\n')) {
+      const [key, ...values] = line.split(',');
+      // A line cut short by a timeout has fewer values; R writes NA for a failed forecast.
+      if (values.length === horizon && values.every((v) => v !== 'NA')) cache.set(key, values.map(Number));
+    }
   }
-  if (options.onlyIfCached) return undefined;
-  if (!existsSync('/usr/bin/Rscript')) { log('R not installed: skipping R rows (apt-get install r-cran-forecast)'); return undefined; }
-  writeFileSync(join(dir, 'run.R'), script(dir));
-  const t0 = performance.now();
-  try {
-    execFileSync('/usr/bin/Rscript', [join(dir, 'run.R')], { stdio: 'ignore', timeout: (options.timeoutMinutes ?? 40) * 60_000 });
-  } catch (error) {
-    log(`R failed: ${String(error)}`);
-    return undefined;
-  }
-  log(`R forecasts in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  mkdirSync(cached, { recursive: true });
-  for (const m of methods) copyFileSync(join(dir, `${m}.csv`), join(cached, `${m}.csv`));
-  return Object.fromEntries(methods.map((m) => [`R ${m}()`, read(dir, m)]));
+  return cache;
+}
+
+/** The value column of one of R's datasets (date,?,value). */
+function rDataset(file: string): number[] | undefined {
+  const path = `r_debian/${file}`;
+  return has(path) ? readFileSync(SHARED + path, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[2])) : undefined;
 }
 
 /**
- * Frequencies M4's two sets do not cover, on the few such series here (R's datasets, last h points
- * held out, M4's horizons). The LSTM saw these series in training, so the ensemble runs without it.
+ * Monthly series the LSTM never saw (its training read only the r_debian files with a "value"
+ * column): Texas housing sales, volume and median price per city (ggplot2::txhousing), US economic
+ * indicators (ggplot2::economics) and US liquor sales (modeldata::drinks). A city's measure is
+ * used from its last missing value on, when that leaves 6+ years.
+ */
+export function heldOutMonthly(): number[][] {
+  const series: number[][] = [];
+  const csv = (file: string): string[][] | undefined => has(`r_debian/${file}`)
+    ? readFileSync(SHARED + `r_debian/${file}`, 'utf8').trim().split('\n').map((line) => line.split(',').map((c) => c.replace(/"/g, '')))
+    : undefined;
+  const tail = (cells: string[]): number[] => cells.slice(cells.lastIndexOf('NA') + 1).map(Number);
+  const housing = csv('ggplot2__txhousing.csv');
+  if (housing) {
+    const header = housing[0];
+    const cities = [...new Set(housing.slice(1).map((row) => row[0]))];
+    for (const measure of ['sales', 'volume', 'median']) {
+      const column = header.indexOf(measure);
+      for (const city of cities) series.push(tail(housing.slice(1).filter((row) => row[0] === city).map((row) => row[column])));
+    }
+  }
+  const economics = csv('ggplot2__economics.csv');
+  if (economics) for (let column = 1; column < economics[0].length; column++) series.push(tail(economics.slice(1).map((row) => row[column])));
+  const drinks = csv('modeldata__drinks.csv');
+  if (drinks) series.push(tail(drinks.slice(1).map((row) => row[1])));
+  return series.filter((y) => y.length >= 72);
+}
+
+/**
+ * Frequencies M4's two sets do not cover. "R datasets": the few classic series (last h points held
+ * out, M4's horizons); the LSTM saw these in training, so the ensemble runs without it there.
+ * "held-out monthly": series the LSTM never saw, with the full ensemble.
  */
 const OTHER_FREQUENCIES = [
-  { name: 'Monthly', period: 12, horizon: 18, frequency: 'monthly' as const, files: ['datasets__AirPassengers.csv', 'datasets__USAccDeaths.csv', 'forecast__gas.csv', 'forecast__wineind.csv'] },
-  { name: 'Quarterly', period: 4, horizon: 8, frequency: 'quarterly' as const, files: ['datasets__UKgas.csv', 'datasets__JohnsonJohnson.csv', 'forecast__woolyrnq.csv'] },
+  { name: 'R datasets Monthly', period: 12, horizon: 18, frequency: 'monthly' as const, lstmSawThem: true, load: () => ['datasets__AirPassengers.csv', 'datasets__USAccDeaths.csv', 'forecast__gas.csv', 'forecast__wineind.csv'].map(rDataset).filter((y): y is number[] => y !== undefined) },
+  { name: 'R datasets Quarterly', period: 4, horizon: 8, frequency: 'quarterly' as const, lstmSawThem: true, load: () => ['datasets__UKgas.csv', 'datasets__JohnsonJohnson.csv', 'forecast__woolyrnq.csv'].map(rDataset).filter((y): y is number[] => y !== undefined) },
+  { name: 'Held-out monthly (txhousing, economics, drinks)', period: 12, horizon: 18, frequency: 'monthly' as const, lstmSawThem: false, load: heldOutMonthly },
 ];
 
 export async function otherFrequencyRows(log: (s: string) => void, withR: boolean): Promise<AccuracyRow[]> {
   const rows: AccuracyRow[] = [];
   for (const f of OTHER_FREQUENCIES) {
-    const series = f.files.filter((file) => has(`r_debian/${file}`)).map((file) => readFileSync(SHARED + `r_debian/${file}`, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[2])));
+    const series = f.load();
     if (!series.length) continue;
     const train = series.map((y) => y.slice(0, -f.horizon));
     const test = series.map((y) => y.slice(-f.horizon));
-    const dataset = `R datasets ${f.name} (${series.length} series, h=${f.horizon})`;
+    const dataset = `${f.name} (${series.length} series, h=${f.horizon})`;
     const naive2Forecasts = train.map((y) => naive2(y, f.period, f.horizon));
     const reference = score(dataset, 'Naive2', train, test, naive2Forecasts, f.period, { smape: 1, mase: 1 });
     const add = (method: string, forecasts: number[][], extra: Partial<AccuracyRow> = {}): void => {
@@ -162,8 +206,12 @@ export async function otherFrequencyRows(log: (s: string) => void, withR: boolea
       log(`${dataset} ${method}: OWA ${row.owa.toFixed(3)} MASE ${row.mase.toFixed(3)}`);
     };
     add('Naive2 (computed here)', naive2Forecasts);
-    for (const [method, model] of [['storecast ensemble, statistical only', 'ensemble'], ['member: ets', 'ets'], ['member: theta', 'theta']] as Array<[string, ModelChoice]>) {
-      const result = await forecastTrends(train.map((values) => ({ values, frequency: f.frequency })), { horizon: f.horizon, model, neural: false });
+    const methods: Array<[string, ModelChoice, boolean]> = [
+      ...(f.lstmSawThem ? [] : [['storecast full ensemble (auto)', 'auto', true] as [string, ModelChoice, boolean], ['member: lstm (zero-shot)', 'lstm', true] as [string, ModelChoice, boolean]]),
+      ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false],
+    ];
+    for (const [method, model, neural] of methods) {
+      const result = await forecastTrends(train.map((values) => ({ values, frequency: f.frequency })), { horizon: f.horizon, model, neural });
       add(method, result.map((r) => r.forecast), { coverage80: coverage(test, result.map((r) => r.intervals[0])), coverage95: coverage(test, result.map((r) => r.intervals[1])) });
     }
     if (withR) {
@@ -206,11 +254,11 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
     }
     if (a.autoEts) rows.push(score(dataset, 'augurs AutoETS', train, test, a.autoEts.forecasts, f.period, naive2, { seriesPerSecond: train.length / a.autoEts.seconds }));
     if (options.withR) {
+      // Without --r-slow, the slow methods give rows only for what an earlier run left in the cache.
       const slowSkipped = f.rSlow && !options.rSlow;
-      const r = slowSkipped
-        ? rForecasts(train, f.horizon, f.period, f.rMethods, log, { onlyIfCached: true }) ?? rForecasts(train, f.horizon, f.period, ['thetaf'], log)
-        : rForecasts(train, f.horizon, f.period, f.rMethods, log, { timeoutMinutes: 180 });
-      if (r) for (const [name, forecasts] of Object.entries(r)) rows.push(score(dataset, name, train, test, forecasts, f.period, naive2));
+      const r = Object.fromEntries(f.rMethods.flatMap((method) => Object.entries(
+        rForecasts(train, f.horizon, f.period, [method], log, slowSkipped && method !== 'thetaf' ? { onlyIfCached: true } : { timeoutMinutes: 180 }) ?? {})));
+      for (const [name, forecasts] of Object.entries(r)) rows.push(score(dataset, name, train, test, forecasts, f.period, naive2));
     }
   }
   rows.push(...(await otherFrequencyRows(log, options.withR)));

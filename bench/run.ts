@@ -1,5 +1,5 @@
 // npm run bench [-- forecast|price|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
-// --r-slow also runs R's ets()/auto.arima() on M4 Hourly (over an hour; cached in .cache/r-forecasts for later runs).
+// --r-slow also runs R's ets()/auto.arima() on M4 Hourly (hours on one core; run on every core, each series cached in .cache/r-forecasts as it is done, so a stopped run resumes).
 import { runForecastBenchmark } from './forecast.js';
 import { runPriceBenchmark } from './price.js';
 import { table, writeSection } from './results.js';
@@ -11,7 +11,7 @@ const log = (s: string): void => console.log(s);
 if (all || wanted.includes('forecast')) {
   const { rows, m5, speed } = await runForecastBenchmark(log, { withR: !process.argv.includes('--no-r'), rSlow: process.argv.includes('--r-slow') });
   const body = [
-    'Accuracy on the M4 test sets (sMAPE, MASE and OWA as defined by the M4 competition; OWA relative to the official Naive2). "official:" rows come from the competition\'s published table; every other row was computed in this run on the same series. Coverage = share of test points inside the interval. Rows marked "(cached)" reuse R\'s output for the same script and series from an earlier `--r-slow` run (R\'s Hourly ets()/auto.arima() take over an hour here). "R datasets" rows: the monthly and quarterly series of R\'s datasets/forecast packages (AirPassengers, USAccDeaths, gas, wineind; UKgas, JohnsonJohnson, woolyrnq), last h points held out, OWA relative to Naive2 computed in this run; the ensemble runs without the LSTM there because the LSTM was trained on these series.',
+    'Accuracy on the M4 test sets (sMAPE, MASE and OWA as defined by the M4 competition; OWA relative to the official Naive2). "official:" rows come from the competition\'s published table; every other row was computed in this run on the same series. Coverage = share of test points inside the interval. Rows marked "(cached)" reuse R\'s forecasts of the same series by the same script (bench/r/forecast.R) from an earlier run; R\'s Hourly ets()/auto.arima() run only with `--r-slow` (hours here). "R datasets" rows: the monthly and quarterly series of R\'s datasets/forecast packages (AirPassengers, USAccDeaths, gas, wineind; UKgas, JohnsonJohnson, woolyrnq), last h points held out, OWA relative to Naive2 computed in this run; the ensemble runs without the LSTM there because the LSTM was trained on these series.',
     table(['data set', 'method', 'sMAPE', 'MASE', 'OWA', '80% cov.', '95% cov.', 'series/s (Node)'], rows.map((r) => [r.dataset, r.method, r.smape, r.mase, r.owa, r.coverage80, r.coverage95, r.seriesPerSecond])),
     '### M5 FOODS_3, store TX_3 (823 daily series, 28-day validation period)',
     table(['metric', 'value'], Object.entries(m5).map(([k, v]) => [k, v])),

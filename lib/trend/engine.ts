@@ -1,5 +1,5 @@
 import { StorecastError } from '../errors.js';
-import { autoEts, etsForecast } from './models/ets.js';
+import { autoEts, etsForecast, fitEts, type EtsFit } from './models/ets.js';
 import { fitTheta, thetaForecast } from './models/theta.js';
 import { fallbackSigma, seasonalNaive } from './models/naive.js';
 import { croston, empiricalQuantiles, isIntermittent, tsb } from './models/intermittent.js';
@@ -12,6 +12,8 @@ import type { MemberForecast, ModelChoice } from './types.js';
 export interface Member {
   name: string;
   forecast(history: Float64Array, horizon: number): MemberForecast;
+  /** The forecast from the full history, where the member re-estimates its parameters on it first. */
+  final?(history: Float64Array, horizon: number): MemberForecast;
 }
 
 /** Neural forecasts computed outside (batched on TF.js) for the backtest and the final history. */
@@ -33,6 +35,8 @@ export interface EngineResult {
 
 /** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
 const ETS_FIT_POINTS = 240;
+/** Iterations to re-estimate the selected ETS form without the backtest's held-out part, from the full fit's optimum. */
+const BACKTEST_REFIT_ITERATIONS = 60;
 /** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
 const MAX_ETS_SEASONAL_PERIOD = 24;
 
@@ -53,7 +57,8 @@ function adjusted(decompositions: Decomposition[], inner: (history: Float64Array
   };
 }
 
-function statisticalMembers(train: Float64Array, choice: ModelChoice, decompositions: Decomposition[], intermittent: boolean): Member[] {
+function statisticalMembers(y: Float64Array, holdout: number, choice: ModelChoice, decompositions: Decomposition[], intermittent: boolean): Member[] {
+  const train = y.subarray(0, y.length - holdout);
   const primary = decompositions[0]?.period ?? 1;
   const members: Member[] = [];
   const want = (name: ModelChoice): boolean => choice === name || choice === 'auto' || choice === 'ensemble';
@@ -64,14 +69,19 @@ function statisticalMembers(train: Float64Array, choice: ModelChoice, decomposit
   }
   if (want('ets')) {
     const nativeSeason = decompositions.length === 1 && primary <= MAX_ETS_SEASONAL_PERIOD;
+    const points = Math.max(ETS_FIT_POINTS, 4 * primary);
     // Windows start on a cycle boundary so seasonal states line up with absolute positions.
-    const windowStart = (length: number, points: number): number => Math.max(0, Math.floor((length - points) / primary) * primary);
-    const start = windowStart(train.length, Math.max(ETS_FIT_POINTS, 4 * primary));
-    const window = train.subarray(start);
-    const fit = autoEts(nativeSeason ? window : deseasonalise(train, decompositions).subarray(start), primary, { allowSeasonal: nativeSeason });
-    if (fit) {
-      const forecast = (history: Float64Array, horizon: number): MemberForecast => etsForecast(fit, history.subarray(windowStart(history.length, window.length)), horizon);
-      members.push({ name: 'ets', forecast: nativeSeason ? forecast : adjusted(decompositions, forecast) });
+    const recent = (history: Float64Array): Float64Array => history.subarray(Math.max(0, Math.floor((history.length - points) / primary) * primary));
+    const input = nativeSeason ? y : deseasonalise(y, decompositions);
+    // The model form is chosen on the whole history (the latest cycles often decide between forms);
+    // the backtest re-estimates that form's parameters without the held-out part, so its errors stay
+    // out-of-sample in everything but that one discrete choice. Two selections would cost twice as much.
+    const finalFit = autoEts(recent(input), primary, { allowSeasonal: nativeSeason });
+    if (finalFit) {
+      const backtestFit = holdout ? fitEts(recent(input.subarray(0, train.length)), finalFit.spec, BACKTEST_REFIT_ITERATIONS, finalFit.optimum) ?? finalFit : finalFit;
+      const forecastWith = (fit: EtsFit) => (history: Float64Array, horizon: number): MemberForecast => etsForecast(fit, recent(history), horizon);
+      const seasonal = (f: (history: Float64Array, horizon: number) => MemberForecast) => (nativeSeason ? f : adjusted(decompositions, f));
+      members.push({ name: 'ets', forecast: seasonal(forecastWith(backtestFit)), final: seasonal(forecastWith(finalFit)) });
     }
   }
   if (want('theta')) {
@@ -156,9 +166,9 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
   if (choice === 'intermittent' && !intermittent && !y.every((v) => v >= 0)) throw new StorecastError('INVALID_INPUT', "model 'intermittent' needs non-negative demand data.");
   const holdout = backtestLength(n, horizon);
   const train = holdout ? y.subarray(0, n - holdout) : y;
-  const members = choice === 'lstm' ? [] : statisticalMembers(train, choice, decompositions, intermittent || choice === 'intermittent');
+  const members = choice === 'lstm' ? [] : statisticalMembers(y, holdout, choice, decompositions, intermittent || choice === 'intermittent');
 
-  const finals: MemberForecast[] = members.map((m) => m.forecast(y, horizon));
+  const finals: MemberForecast[] = members.map((m) => (m.final ?? m.forecast)(y, horizon));
   const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(train, holdout)) : undefined;
   const names = members.map((m) => m.name);
   // In an ensemble the network only takes part when its input window holds a full cycle of every
@@ -180,7 +190,11 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
     const best = Math.min(...errors);
     // Inverse squared-error weights (as in Bates & Granger's combinations): a member that was clearly
     // worse on the backtest gets little say; members more than twice as wrong as the best are dropped.
-    const raw = errors.map((e) => (e <= 2 * best + 1e-12 ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
+    // The network, zero-shot on a series it has never seen, joins only where it beat every statistical
+    // member on this series' backtest: on held-out monthly data it is worse than Naive2 on average, and
+    // a small weight for a poor member still costs accuracy.
+    const admitted = (i: number): boolean => names[i] !== 'lstm' || errors[i] <= Math.min(...errors.slice(0, members.length));
+    const raw = errors.map((e, i) => (e <= 2 * best + 1e-12 && admitted(i) ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
     const total = raw.reduce((a, b) => a + b, 0);
     weights = raw.map((w) => w / total);
   }

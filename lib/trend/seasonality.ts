@@ -68,12 +68,13 @@ function centredMovingAverage(values: ArrayLike<number>, m: number): Float64Arra
   return out;
 }
 
-/** Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are positive. */
-export function decompose(values: ArrayLike<number>, period: number): Decomposition {
+/** Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are positive, unless told. */
+export function decompose(values: ArrayLike<number>, period: number, multiplicative?: boolean): Decomposition {
   const m = Math.round(period);
   const n = values.length;
   let positive = true;
   for (let i = 0; i < n; i++) if (values[i] <= 0) { positive = false; break; }
+  if (multiplicative !== undefined) positive = multiplicative;
   const trend = centredMovingAverage(values, m);
   const sums = new Float64Array(m);
   const counts = new Float64Array(m);

@@ -21,8 +21,10 @@ describe.skipIf(!hasShared('r_debian/datasets__AirPassengers.csv'))("against R's
       const ets = await forecastTrend(input, { horizon: r.h, model: 'ets' });
       const ensemble = await forecastTrend(input, { horizon: r.h, model: 'ensemble', neural: false });
       results[file] = { ets: mase(test, ets.forecast, train, r.frequency), ensemble: mase(test, ensemble.forecast, train, r.frequency) };
-      expect(results[file].ets).toBeLessThan(r.etsMase * 1.5);
-      expect(results[file].ensemble).toBeLessThan(r.etsMase * 1.35);
+      // Both within 20% of R's ets(): before ETS initialised seasons as R does (moving-average
+      // decomposition) and screened forms on the whole window, USAccDeaths was 46% behind.
+      expect(results[file].ets).toBeLessThan(r.etsMase * 1.2);
+      expect(results[file].ensemble).toBeLessThan(r.etsMase * 1.2);
     });
   }
 });
