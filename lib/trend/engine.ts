@@ -19,9 +19,19 @@ export interface Member {
 /** Neural forecasts computed outside (batched on TF.js) for the backtest and the final history. */
 export interface NeuralForecasts {
   backtest?: MemberForecast;
-  final: MemberForecast;
+  /** Absent when only the backtest was run (see planEngine). */
+  final?: MemberForecast;
   /** Steps of history the network reads. */
   window: number;
+}
+
+/**
+ * A series with its members fitted and weighted. The network's forecast from the full history is
+ * needed only where it won a weight, so callers batch those (`needsNeuralFinal`) and then finish.
+ */
+export interface EnginePlan {
+  needsNeuralFinal: boolean;
+  finish(neuralFinal?: MemberForecast): EngineResult;
 }
 
 export interface EngineResult {
@@ -36,7 +46,7 @@ export interface EngineResult {
 /** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
 const ETS_FIT_POINTS = 240;
 /** Iterations to re-estimate the selected ETS form without the backtest's held-out part, from the full fit's optimum. */
-const BACKTEST_REFIT_ITERATIONS = 60;
+const BACKTEST_REFIT_ITERATIONS = 30;
 /** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
 const MAX_ETS_SEASONAL_PERIOD = 24;
 
@@ -141,10 +151,10 @@ function intermittentQuantiles(f: MemberForecast, history: Float64Array, levels:
 }
 
 /**
- * Fits the members on all but the last `backtest` points, weights them by their error there, then
- * forecasts from the full history with the parameters frozen (one fit per member, not two).
+ * Fits the members, weights them by their error on a backtest (the last `backtestLength` points held
+ * out) and forecasts from the full history; see statisticalMembers for what each member fits where.
  */
-export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasonalPeriod: number | undefined, neural?: NeuralForecasts): EngineResult {
+export function planEngine(prepared: PreparedSeries, choice: ModelChoice, seasonalPeriod: number | undefined, neural?: NeuralForecasts): EnginePlan {
   const { values, horizon, levels } = prepared;
   const n = values.length;
   let scale = mean(values.map(Math.abs));
@@ -157,7 +167,8 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
     const f = constant ? { name: 'constant', mean: new Array(horizon).fill(values[n - 1]), sd: new Array(horizon).fill(0) } : seasonalNaive(values, 1, horizon);
     const b = toBands(f, levels, values);
     const clip = (arr: number[]): number[] => arr.map((v) => Math.max(floor, v));
-    return { mean: b.mean, bands: levels.map((l) => ({ level: l, lower: clip(b.lower.get(l)!), upper: clip(b.upper.get(l)!) })), decompositions: [], name: constant ? 'constant' : `naive (fallback: only ${n} points)` };
+    const result: EngineResult = { mean: b.mean, bands: levels.map((l) => ({ level: l, lower: clip(b.lower.get(l)!), upper: clip(b.upper.get(l)!) })), decompositions: [], name: constant ? 'constant' : `naive (fallback: only ${n} points)` };
+    return { needsNeuralFinal: false, finish: () => result };
   }
   if (!(scale > 0)) scale = 1;
   const y = values.map((v) => v / scale);
@@ -165,26 +176,23 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
   const intermittent = isIntermittent(y);
   if (choice === 'intermittent' && !intermittent && !y.every((v) => v >= 0)) throw new StorecastError('INVALID_INPUT', "model 'intermittent' needs non-negative demand data.");
   const holdout = backtestLength(n, horizon);
-  const train = holdout ? y.subarray(0, n - holdout) : y;
   const members = choice === 'lstm' ? [] : statisticalMembers(y, holdout, choice, decompositions, intermittent || choice === 'intermittent');
 
   const finals: MemberForecast[] = members.map((m) => (m.final ?? m.forecast)(y, horizon));
-  const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(train, holdout)) : undefined;
+  const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(y.subarray(0, n - holdout), holdout)) : undefined;
   const names = members.map((m) => m.name);
   // In an ensemble the network only takes part when its input window holds a full cycle of every
   // detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
   const neuralSeesSeasons = choice === 'lstm' || decompositions.every((d) => d.period <= (neural?.window ?? 0));
-  if (neural && neuralSeesSeasons && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm')) {
-    finals.push(scaled(neural.final, 1 / scale));
+  const withNeural = !!neural && neuralSeesSeasons && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm');
+  if (withNeural) {
     if (tests && neural.backtest) tests.push(scaled(neural.backtest, 1 / scale));
     names.push('lstm');
   }
-  if (!finals.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
-  if (intermittent) for (let i = 0; i < finals.length; i++) finals[i] = intermittentQuantiles(finals[i], y, levels);
+  if (!names.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
 
-  let weights = finals.map(() => 1 / finals.length);
-  let calibration = 1;
-  if (tests && tests.length === finals.length && finals.length > 1) {
+  let weights = names.map(() => 1 / names.length);
+  if (tests && tests.length === names.length && names.length > 1) {
     const actual = y.subarray(n - holdout);
     const errors = tests.map((t) => meanAbsoluteError(actual, t.mean));
     const best = Math.min(...errors);
@@ -198,19 +206,29 @@ export function runEngine(prepared: PreparedSeries, choice: ModelChoice, seasona
     const total = raw.reduce((a, b) => a + b, 0);
     weights = raw.map((w) => w / total);
   }
-  if (tests && tests.length === finals.length && !intermittent) {
-    calibration = intervalCalibration(y, holdout, members, tests, weights);
-  }
-  const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights, levels);
-  const out = (v: number): number => Math.max(floor, v * scale);
-  const bands = levels.map((level) => ({
-    level,
-    lower: ensemble.lower.get(level)!.map((v, i) => out(ensemble.mean[i] - (ensemble.mean[i] - v) * calibration)),
-    upper: ensemble.upper.get(level)!.map((v, i) => out(ensemble.mean[i] + (v - ensemble.mean[i]) * calibration)),
-  }));
-  const memberList = names.map((name, i) => ({ name: finals[i].name === name ? name : `${name}:${finals[i].name}`, weight: Number(weights[i].toFixed(4)) }));
-  const name = memberList.length === 1 ? memberList[0].name : 'ensemble';
-  return { mean: ensemble.mean.map(out), bands, decompositions, name, members: memberList.length > 1 ? memberList : undefined };
+  const calibration = tests && tests.length === names.length && !intermittent ? intervalCalibration(y, holdout, members, tests, weights) : 1;
+  const needsNeuralFinal = withNeural && weights[names.length - 1] > 0;
+
+  const finish = (neuralFinal?: MemberForecast): EngineResult => {
+    if (needsNeuralFinal) {
+      if (!neuralFinal) throw new StorecastError('INTERNAL', 'the neural member won a weight but its forecast is missing.');
+      finals.push(scaled(neuralFinal, 1 / scale));
+    }
+    // A network without weight is listed (weight 0) but has no forecast to combine.
+    const used = finals.length;
+    if (intermittent) for (let i = 0; i < used; i++) finals[i] = intermittentQuantiles(finals[i], y, levels);
+    const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights.slice(0, used), levels);
+    const out = (v: number): number => Math.max(floor, v * scale);
+    const bands = levels.map((level) => ({
+      level,
+      lower: ensemble.lower.get(level)!.map((v, i) => out(ensemble.mean[i] - (ensemble.mean[i] - v) * calibration)),
+      upper: ensemble.upper.get(level)!.map((v, i) => out(ensemble.mean[i] + (v - ensemble.mean[i]) * calibration)),
+    }));
+    const memberList = names.map((name, i) => ({ name: i < used && finals[i].name !== name ? `${name}:${finals[i].name}` : name, weight: Number(weights[i].toFixed(4)) }));
+    const name = memberList.length === 1 ? memberList[0].name : 'ensemble';
+    return { mean: ensemble.mean.map(out), bands, decompositions, name, members: memberList.length > 1 ? memberList : undefined };
+  };
+  return { needsNeuralFinal, finish };
 }
 
 /** Backtest windows used to calibrate interval width: the weighting window and up to two earlier ones. */

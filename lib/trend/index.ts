@@ -1,6 +1,6 @@
 import { StorecastError, throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { addSteps, prepareSeries, type PreparedSeries } from './prepare.js';
-import { backtestLength, runEngine, type NeuralForecasts } from './engine.js';
+import { backtestLength, planEngine, type EngineResult, type EnginePlan } from './engine.js';
 import { describe, summariseTrend } from './summary.js';
 import type { ForecastOptions, ModelChoice, SeriesInput, TrendForecast } from './types.js';
 
@@ -25,7 +25,7 @@ function isoDate(ms: number, hourly: boolean): string {
   return hourly ? iso.slice(0, 19) + 'Z' : iso.slice(0, 10);
 }
 
-function assemble(prepared: PreparedSeries, result: ReturnType<typeof runEngine>): TrendForecast {
+function assemble(prepared: PreparedSeries, result: EngineResult): TrendForecast {
   const trend = summariseTrend(prepared.values, result.mean);
   const firstBand = result.bands[0];
   const last = result.mean.length - 1;
@@ -61,21 +61,26 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
       throw error;
     }
   });
-  const neural = model === 'lstm' || ((model === 'auto' || model === 'ensemble') && options.neural !== false)
-    ? await neuralForecasts(prepared, (p) => backtestLength(p.values.length, p.horizon), { required: model === 'lstm', model: options.trendModel, signal: options.signal })
-    : undefined;
-  const results: TrendForecast[] = [];
-  const started = Date.now();
-  let lastYield = started;
+  const useNeural = model === 'lstm' || ((model === 'auto' || model === 'ensemble') && options.neural !== false);
+  const neuralOptions = { required: model === 'lstm', model: options.trendModel, signal: options.signal };
+  // First the network's backtests (they decide where it takes part), then its forecasts from the
+  // full history only for the series where it won a weight: both batched across series.
+  const neural = useNeural ? await neuralForecasts(prepared, (p) => backtestLength(p.values.length, p.horizon), { ...neuralOptions, finals: false }) : undefined;
+  const plans: EnginePlan[] = [];
+  let lastYield = Date.now();
   for (let i = 0; i < prepared.length; i++) {
     throwIfAborted(options.signal);
     const seriesInput = list[i];
     const seasonalPeriod = Array.isArray(seriesInput) ? undefined : seriesInput.seasonalPeriod;
-    results.push(assemble(prepared[i], runEngine(prepared[i], model, seasonalPeriod, neural?.[i] as NeuralForecasts | undefined)));
+    plans.push(planEngine(prepared[i], model, seasonalPeriod, neural?.[i]));
     options.onProgress?.({ phase: 'forecast', loaded: i + 1, total: prepared.length });
     // Keep a page responsive during big batches (the worker needs this for abort messages too).
     if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
   }
+  const wanted = plans.flatMap((plan, i) => (plan.needsNeuralFinal ? [i] : []));
+  const finals = wanted.length ? await neuralForecasts(wanted.map((i) => prepared[i]), () => 0, neuralOptions) : undefined;
+  const neuralFinal = new Map(wanted.map((i, k) => [i, finals?.[k]?.final]));
+  const results = plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i))));
   return results;
 }
 

@@ -105,10 +105,11 @@ export function parameterCount(spec: EtsSpec): number {
 export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma: number; /** the optimiser's point, to resume from */ optimum: Float64Array }
 
 /**
- * `smoothingFrom`: the optimum of an earlier fit of the same spec (e.g. on a shorter window) whose
- * smoothing parameters are a good start; its initial states are not, and start afresh here.
+ * `resumeFrom`: the optimum of an earlier fit of the same spec, to start from. Its smoothing
+ * parameters are a good start on any window of the series; its initial level and slope only on the
+ * same window (`sameWindow`), otherwise they start afresh.
  */
-export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, smoothingFrom?: Float64Array): EtsFit | undefined {
+export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array, sameWindow = false): EtsFit | undefined {
   const n = y.length;
   const seasonal = initialSeasonal(y, spec);
   const m = spec.season === 'N' ? 1 : spec.period;
@@ -141,7 +142,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, smoo
   if (hasPhi) start.push(logit(0.7));
   if (hasSeason) start.push(logit(0.1));
   // Level is coordinate 1 and slope coordinate 3 (see decode); both are offsets, so 0 is a fresh start.
-  const resume = smoothingFrom && Float64Array.from(smoothingFrom, (v, i) => (i === 1 || (hasTrend && i === 3) ? 0 : v));
+  const resume = resumeFrom && Float64Array.from(resumeFrom, (v, i) => (!sameWindow && (i === 1 || (hasTrend && i === 3)) ? 0 : v));
   const result = nelderMead(objective, resume ?? start, { maxIterations, step: resume ? 0.2 : 0.6 });
   const params = decode(result.x);
   const r = filter(y, spec, params);
@@ -193,9 +194,13 @@ export function etsForecast(fit: EtsFit, history: Float64Array, horizon: number)
   return { name: `ets(${spec.error},${spec.trend},${spec.season}${spec.season === 'N' ? '' : spec.period})`, mean, sd };
 }
 
-/** Iterations every candidate gets before the AICc shortlist, and how many candidates are then fitted to convergence. */
+/**
+ * Iterations every candidate gets before the AICc shortlist, how many candidates are then fitted
+ * further, and for how many more iterations (they resume from the screen's point on the same window).
+ */
 const SCREEN_ITERATIONS = 30;
 const SHORTLIST = 3;
+const SHORTLIST_ITERATIONS = 50;
 
 /**
  * Automatic ETS: every admissible combination, best AICc wins. Candidates are screened with a short
@@ -226,7 +231,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   screened.sort((a, b) => a.aicc - b.aicc);
   let best: EtsFit | undefined;
   for (const candidate of screened.slice(0, SHORTLIST)) {
-    const fit = fitEts(y, candidate.spec, options.maxIterations ?? 100, candidate.optimum);
+    const fit = fitEts(y, candidate.spec, options.maxIterations ?? SHORTLIST_ITERATIONS, candidate.optimum, true);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;

@@ -143,13 +143,18 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
  * Runs the neural member for a batch of series, on the final history and on the backtest cut.
  * Returns undefined (statistical members only) when no model is available and none is required.
  */
-export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: PreparedSeries) => number, options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+/**
+ * The network's forecasts for many series in one batch: from the full history (`finals`, default
+ * true) and from all but the last `backtest(p)` points. Undefined when the model cannot be loaded
+ * and is not `required`.
+ */
+export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: PreparedSeries) => number, options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
   const m = model.manifest;
   const windows: Window[] = [];
-  const slots: Array<{ final: number; backtest?: number; horizon: number; holdout: number } | undefined> = [];
+  const slots: Array<{ final?: number; backtest?: number; horizon: number; holdout: number } | undefined> = [];
   for (const p of prepared) {
     if (p.horizon > m.horizon || p.values.length < 2) {
       if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
@@ -158,12 +163,12 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
     }
     const { channels, scales } = covariateChannels(m, p);
     const holdout = backtest(p);
-    const slot = { final: windows.length, horizon: p.horizon, holdout, backtest: undefined as number | undefined };
-    windows.push(makeWindow(m, p.values, p.values.length, channels, scales));
+    const slot = { final: undefined as number | undefined, horizon: p.horizon, holdout, backtest: undefined as number | undefined };
+    if (options.finals !== false) { slot.final = windows.length; windows.push(makeWindow(m, p.values, p.values.length, channels, scales)); }
     if (holdout) { slot.backtest = windows.length; windows.push(makeWindow(m, p.values, p.values.length - holdout, channels, scales)); }
     slots.push(slot);
   }
-  if (!windows.length) return slots.map(() => undefined);
+  if (!windows.length) return slots.map((slot) => slot && { window: m.window });
   const { tf } = await ensureRuntime();
   const output = new Float32Array(windows.length * m.horizon * m.quantiles.length);
   // One big batch per call beats several small ones on wasm: per-op overhead, not arithmetic, dominates the LSTM.
@@ -180,7 +185,7 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
   }
   return slots.map((slot) => slot && {
     window: m.window,
-    final: toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
+    final: slot.final === undefined ? undefined : toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
     backtest: slot.backtest === undefined ? undefined : toForecast(m, output, slot.backtest, windows[slot.backtest].scale, slot.holdout),
   });
 }
