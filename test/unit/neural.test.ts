@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forecastTrend, forecastTrends, loadTrendModel, fineTuneTrendModel, init, StorecastError } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
+import { hasShared, readM4 } from '../helpers.js';
 
 const weekly = (n: number, promoEvery = 0): number[] => Array.from({ length: n }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + (promoEvery && t % promoEvery === 0 ? 80 : 0));
 
@@ -22,6 +23,20 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
   it('is part of the auto ensemble with a reported weight', async () => {
     const r = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14 });
     expect(r.model.members!.map((m) => m.name)).toContain('lstm');
+  });
+
+  it.skipIf(!hasShared('forecast/m4/Weekly-train.csv'))('takes part only where it beat every statistical member on the backtest (M4 Weekly)', async () => {
+    const series = readM4('forecast/m4/Weekly-train.csv').series.slice(0, 40).map((values) => ({ values, frequency: 'weekly' as const }));
+    const withNetwork = await forecastTrends(series, { horizon: 13 });
+    const without = await forecastTrends(series, { horizon: 13, neural: false });
+    const weightOf = (r: (typeof withNetwork)[number]): number => r.model.members?.find((m) => m.name === 'lstm')?.weight ?? 0;
+    const admitted = withNetwork.filter((r) => weightOf(r) > 0).length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThan(series.length);
+    withNetwork.forEach((r, i) => {
+      if (weightOf(r) > 0) expect(r.forecast).not.toEqual(without[i].forecast);
+      else expect(r.forecast).toEqual(without[i].forecast); // listed with weight 0, combined without it
+    });
   });
 
   it('moves its forecast when a known-future promotion covariate is set', async () => {
