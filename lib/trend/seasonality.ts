@@ -68,25 +68,14 @@ function centredMovingAverage(values: ArrayLike<number>, m: number): Float64Arra
   return out;
 }
 
-/** Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are positive, unless told. */
-export function decompose(values: ArrayLike<number>, period: number, multiplicative?: boolean): Decomposition {
+/** Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are positive. */
+export function decompose(values: ArrayLike<number>, period: number): Decomposition {
   const m = Math.round(period);
   const n = values.length;
   let positive = true;
   for (let i = 0; i < n; i++) if (values[i] <= 0) { positive = false; break; }
-  if (multiplicative !== undefined) positive = multiplicative;
   const trend = centredMovingAverage(values, m);
-  const sums = new Float64Array(m);
-  const counts = new Float64Array(m);
-  for (let t = 0; t < n; t++) {
-    if (Number.isNaN(trend[t])) continue;
-    sums[t % m] += positive ? values[t] / trend[t] : values[t] - trend[t];
-    counts[t % m]++;
-  }
-  const indices = new Float64Array(m);
-  for (let k = 0; k < m; k++) indices[k] = counts[k] ? sums[k] / counts[k] : positive ? 1 : 0;
-  const centre = indices.reduce((a, b) => a + b, 0) / m;
-  for (let k = 0; k < m; k++) indices[k] = positive ? indices[k] / centre : indices[k] - centre;
+  const indices = seasonalIndices(values, m, positive, trend);
   // Strength of seasonality (Wang, Smith & Hyndman 2006): 1 - Var(remainder) / Var(seasonal + remainder).
   const detrended: number[] = [];
   const remainder: number[] = [];
@@ -99,6 +88,25 @@ export function decompose(values: ArrayLike<number>, period: number, multiplicat
   }
   const strength = Math.max(0, Math.min(1, 1 - variance(remainder) / (variance(detrended) || 1)));
   return { period: m, multiplicative: positive, indices, strength };
+}
+
+/**
+ * Seasonal indices of a classical decomposition (one per position in the cycle, position 0 the first
+ * observation's), ratios to a centred moving average or differences from it; normalised.
+ */
+export function seasonalIndices(values: ArrayLike<number>, m: number, multiplicative: boolean, trend = centredMovingAverage(values, m)): Float64Array {
+  const sums = new Float64Array(m);
+  const counts = new Float64Array(m);
+  for (let t = 0; t < values.length; t++) {
+    if (Number.isNaN(trend[t])) continue;
+    sums[t % m] += multiplicative ? values[t] / trend[t] : values[t] - trend[t];
+    counts[t % m]++;
+  }
+  const indices = new Float64Array(m);
+  for (let k = 0; k < m; k++) indices[k] = counts[k] ? sums[k] / counts[k] : multiplicative ? 1 : 0;
+  const centre = indices.reduce((a, b) => a + b, 0) / m;
+  for (let k = 0; k < m; k++) indices[k] = multiplicative ? indices[k] / centre : indices[k] - centre;
+  return indices;
 }
 
 export function variance(values: ArrayLike<number>): number {

@@ -1,6 +1,6 @@
 import { nelderMead, sigmoid, logit } from '../optimize.js';
 import type { MemberForecast } from '../types.js';
-import { decompose } from '../seasonality.js';
+import { seasonalIndices } from '../seasonality.js';
 
 /**
  * Exponential smoothing in state-space form (Hyndman, Koehler, Ord & Snyder 2008): error A/M,
@@ -21,7 +21,7 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
   if (spec.season === 'N') return new Float64Array(m).fill(1);
   // As R's ets(): a classical decomposition (centred moving average) of the first three cycles, so a
   // trend within a cycle is not mistaken for season.
-  if (y.length >= 3 * m) return decompose(Array.prototype.slice.call(y, 0, 3 * m), m, spec.season === 'M').indices;
+  if (y.length >= 3 * m) return seasonalIndices(Array.prototype.slice.call(y, 0, 3 * m), m, spec.season === 'M');
   const s = new Float64Array(m).fill(spec.season === 'M' ? 1 : 0);
   const cycles = Math.floor(y.length / m);
   for (let c = 0; c < cycles; c++) {
@@ -143,7 +143,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resu
   if (hasSeason) start.push(logit(0.1));
   // Level is coordinate 1 and slope coordinate 3 (see decode); both are offsets, so 0 is a fresh start.
   const resume = resumeFrom && Float64Array.from(resumeFrom, (v, i) => (!sameWindow && (i === 1 || (hasTrend && i === 3)) ? 0 : v));
-  const result = nelderMead(objective, resume ?? start, { maxIterations, step: resume ? 0.2 : 0.6 });
+  // No iterations: only the likelihood at the given point (see autoEts's screen).
+  const result = maxIterations > 0 || !resume ? nelderMead(objective, resume ?? start, { maxIterations, step: resume ? 0.2 : 0.6 }) : { x: resume };
   const params = decode(result.x);
   const r = filter(y, spec, params);
   if (!r.ok) return undefined;
@@ -215,15 +216,19 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
   const trends: TrendType[] = y.length < 8 ? ['N'] : ['N', 'A', 'Ad'];
   const screened: EtsFit[] = [];
-  for (const error of (positive ? ['A', 'M'] : ['A']) as ErrorType[]) {
-    for (const trend of trends) {
-      for (const season of seasons) {
-        if (season === 'M' && !positive) continue;
-        // Additive error with multiplicative season is numerically unstable (R's ets excludes it too).
-        if (error === 'A' && season === 'M') continue;
+  for (const trend of trends) {
+    for (const season of seasons) {
+      if (season === 'M' && !positive) continue;
+      // Additive error with multiplicative season is numerically unstable (R's ets excludes it too).
+      const errors: ErrorType[] = !positive ? ['A'] : season === 'M' ? ['M'] : ['M', 'A'];
+      let screenedForm: EtsFit | undefined;
+      for (const error of errors) {
         const spec = { error, trend, season, period: season === 'N' ? 1 : period };
         if (y.length <= parameterCount(spec) + 1) continue;
-        const fit = fitEts(y, spec, SCREEN_ITERATIONS);
+        // The two error types share their state recursion (the same parameters give the same point
+        // forecasts; only the likelihood differs), so the second is scored at the first one's optimum.
+        const fit = screenedForm ? fitEts(y, spec, 0, screenedForm.optimum, true) : fitEts(y, spec, SCREEN_ITERATIONS);
+        screenedForm ??= fit;
         if (fit) screened.push(fit);
       }
     }
