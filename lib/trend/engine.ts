@@ -18,7 +18,8 @@ export interface Member {
 
 /** Neural forecasts computed outside (batched on TF.js) for the backtest and the final history. */
 export interface NeuralForecasts {
-  backtest?: MemberForecast;
+  /** One per backtest origin (see backtestOrigins), in that order. */
+  backtests?: MemberForecast[];
   /** Absent when only the backtest was run (see planEngine). */
   final?: MemberForecast;
   /** Steps of history the network reads. */
@@ -53,6 +54,20 @@ const MAX_ETS_SEASONAL_PERIOD = 24;
 export function backtestLength(n: number, horizon: number): number {
   const length = Math.min(horizon, Math.floor(n / 4));
   return n - length >= 8 ? length : 0;
+}
+
+/** Rolling-origin backtest windows: the last `holdout` points, then the ones before, while half the series stays. */
+const BACKTEST_WINDOWS = 3;
+
+/** Where each backtest window starts (the history ends there), latest first. */
+export function backtestOrigins(n: number, holdout: number): number[] {
+  const origins: number[] = [];
+  for (let k = 1; holdout && k <= BACKTEST_WINDOWS; k++) {
+    const origin = n - k * holdout;
+    if (k > 1 && origin < Math.max(8, n / 2)) break;
+    origins.push(origin);
+  }
+  return origins;
 }
 
 function adjusted(decompositions: Decomposition[], inner: (history: Float64Array, horizon: number) => MemberForecast): (history: Float64Array, horizon: number) => MemberForecast {
@@ -179,22 +194,25 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, season
   const members = choice === 'lstm' ? [] : statisticalMembers(y, holdout, choice, decompositions, intermittent || choice === 'intermittent');
 
   const finals: MemberForecast[] = members.map((m) => (m.final ?? m.forecast)(y, horizon));
-  const tests: MemberForecast[] | undefined = holdout ? members.map((m) => m.forecast(y.subarray(0, n - holdout), holdout)) : undefined;
+  const origins = backtestOrigins(n, holdout);
+  // windows[w][i]: member i's forecast of the `holdout` points after origins[w].
+  const windows: MemberForecast[][] = origins.map((origin) => members.map((m) => m.forecast(y.subarray(0, origin), holdout)));
   const names = members.map((m) => m.name);
   // In an ensemble the network only takes part when its input window holds a full cycle of every
   // detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
   const neuralSeesSeasons = choice === 'lstm' || decompositions.every((d) => d.period <= (neural?.window ?? 0));
   const withNeural = !!neural && neuralSeesSeasons && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm');
   if (withNeural) {
-    if (tests && neural.backtest) tests.push(scaled(neural.backtest, 1 / scale));
+    if (neural.backtests?.length === origins.length) windows.forEach((forecasts, w) => forecasts.push(scaled(neural.backtests![w], 1 / scale)));
     names.push('lstm');
   }
   if (!names.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
+  const backtested = origins.length > 0 && windows.every((forecasts) => forecasts.length === names.length);
 
   let weights = names.map(() => 1 / names.length);
-  if (tests && tests.length === names.length && names.length > 1) {
-    const actual = y.subarray(n - holdout);
-    const errors = tests.map((t) => meanAbsoluteError(actual, t.mean));
+  if (backtested && names.length > 1) {
+    // Mean absolute error over all windows: one window of h points is a noisy judge of a member.
+    const errors = names.map((_, i) => origins.reduce((sum, origin, w) => sum + meanAbsoluteError(y.subarray(origin, origin + holdout), windows[w][i].mean), 0) / origins.length);
     const best = Math.min(...errors);
     // Inverse squared-error weights (as in Bates & Granger's combinations): a member that was clearly
     // worse on the backtest gets little say; members more than twice as wrong as the best are dropped.
@@ -206,7 +224,7 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, season
     const total = raw.reduce((a, b) => a + b, 0);
     weights = raw.map((w) => w / total);
   }
-  const calibration = tests && tests.length === names.length && !intermittent ? intervalCalibration(y, holdout, members, tests, weights) : 1;
+  const calibration = backtested && !intermittent ? intervalCalibration(y, holdout, origins, windows, weights) : 1;
   const needsNeuralFinal = withNeural && weights[names.length - 1] > 0;
 
   const finish = (neuralFinal?: MemberForecast): EngineResult => {
@@ -231,35 +249,19 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, season
   return { needsNeuralFinal, finish };
 }
 
-/** Backtest windows used to calibrate interval width: the weighting window and up to two earlier ones. */
-const CALIBRATION_WINDOWS = 3;
-
 /**
- * How much to widen (> 1) or narrow the ensemble's intervals so that about 80% of backtest errors
- * fall inside them. Earlier windows use the statistical members only (the neural member is run in
- * one batch for the weighting window), with their weights renormalised.
+ * How much to widen (> 1) or narrow the ensemble's intervals so that about 80% of the backtest
+ * errors fall inside them.
  */
-function intervalCalibration(y: Float64Array, holdout: number, members: Member[], tests: MemberForecast[], weights: number[]): number {
-  const n = y.length;
+function intervalCalibration(y: Float64Array, holdout: number, origins: number[], windows: MemberForecast[][], weights: number[]): number {
   const ratios: number[] = [];
-  const collect = (origin: number, forecasts: MemberForecast[], w: number[]): void => {
-    const history = y.subarray(0, origin);
-    const bands = combine(forecasts.map((t) => toBands(t, [80], history)), w, [80]);
+  origins.forEach((origin, w) => {
+    const bands = combine(windows[w].map((t) => toBands(t, [80], y.subarray(0, origin))), weights, [80]);
     for (let i = 0; i < holdout; i++) {
       const half = (bands.upper.get(80)![i] - bands.lower.get(80)![i]) / 2;
       ratios.push(half > 0 ? Math.abs(y[origin + i] - bands.mean[i]) / half : 1);
     }
-  };
-  collect(n - holdout, tests, weights);
-  const statisticalWeight = weights.slice(0, members.length).reduce((a, b) => a + b, 0);
-  if (members.length && statisticalWeight > 0) {
-    const w = weights.slice(0, members.length).map((v) => v / statisticalWeight);
-    for (let k = 2; k <= CALIBRATION_WINDOWS; k++) {
-      const origin = n - k * holdout;
-      if (origin < Math.max(8, n / 2)) break;
-      collect(origin, members.map((m) => m.forecast(y.subarray(0, origin), holdout)), w);
-    }
-  }
+  });
   ratios.sort((a, b) => a - b);
   const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
   // Backtest windows are a small sample: move three quarters of the way (in log terms) towards what they suggest.

@@ -1,6 +1,6 @@
 import { StorecastError, throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { addSteps, prepareSeries, type PreparedSeries } from './prepare.js';
-import { backtestLength, planEngine, type EngineResult, type EnginePlan } from './engine.js';
+import { backtestLength, backtestOrigins, planEngine, type EngineResult, type EnginePlan } from './engine.js';
 import { describe, summariseTrend } from './summary.js';
 import type { ForecastOptions, ModelChoice, SeriesInput, TrendForecast } from './types.js';
 
@@ -65,7 +65,7 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
   const neuralOptions = { required: model === 'lstm', model: options.trendModel, signal: options.signal };
   // First the network's backtests (they decide where it takes part), then its forecasts from the
   // full history only for the series where it won a weight: both batched across series.
-  const neural = useNeural ? await neuralForecasts(prepared, (p) => backtestLength(p.values.length, p.horizon), { ...neuralOptions, finals: false }) : undefined;
+  const neural = useNeural ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)), { ...neuralOptions, finals: false }) : undefined;
   const plans: EnginePlan[] = [];
   let lastYield = Date.now();
   for (let i = 0; i < prepared.length; i++) {
@@ -78,7 +78,7 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
     if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
   }
   const wanted = plans.flatMap((plan, i) => (plan.needsNeuralFinal ? [i] : []));
-  const finals = wanted.length ? await neuralForecasts(wanted.map((i) => prepared[i]), () => 0, neuralOptions) : undefined;
+  const finals = wanted.length ? await neuralForecasts(wanted.map((i) => prepared[i]), () => [], neuralOptions) : undefined;
   const neuralFinal = new Map(wanted.map((i, k) => [i, finals?.[k]?.final]));
   const results = plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i))));
   return results;

@@ -145,16 +145,17 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
  */
 /**
  * The network's forecasts for many series in one batch: from the full history (`finals`, default
- * true) and from all but the last `backtest(p)` points. Undefined when the model cannot be loaded
+ * true) and from each backtest origin (histories cut at `backtestOrigins(p)`, forecasting up to the
+ * first origin's end). Undefined when the model cannot be loaded
  * and is not `required`.
  */
-export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: PreparedSeries) => number, options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
   const m = model.manifest;
   const windows: Window[] = [];
-  const slots: Array<{ final?: number; backtest?: number; horizon: number; holdout: number } | undefined> = [];
+  const slots: Array<{ final?: number; backtests: number[]; horizon: number; holdout: number } | undefined> = [];
   for (const p of prepared) {
     if (p.horizon > m.horizon || p.values.length < 2) {
       if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
@@ -162,10 +163,10 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
       continue;
     }
     const { channels, scales } = covariateChannels(m, p);
-    const holdout = backtest(p);
-    const slot = { final: undefined as number | undefined, horizon: p.horizon, holdout, backtest: undefined as number | undefined };
+    const origins = backtestOrigins(p);
+    const slot = { final: undefined as number | undefined, horizon: p.horizon, holdout: origins.length ? p.values.length - origins[0] : 0, backtests: [] as number[] };
     if (options.finals !== false) { slot.final = windows.length; windows.push(makeWindow(m, p.values, p.values.length, channels, scales)); }
-    if (holdout) { slot.backtest = windows.length; windows.push(makeWindow(m, p.values, p.values.length - holdout, channels, scales)); }
+    for (const origin of origins) { slot.backtests.push(windows.length); windows.push(makeWindow(m, p.values, origin, channels, scales)); }
     slots.push(slot);
   }
   if (!windows.length) return slots.map((slot) => slot && { window: m.window });
@@ -186,7 +187,7 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtest: (p: 
   return slots.map((slot) => slot && {
     window: m.window,
     final: slot.final === undefined ? undefined : toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
-    backtest: slot.backtest === undefined ? undefined : toForecast(m, output, slot.backtest, windows[slot.backtest].scale, slot.holdout),
+    backtests: slot.backtests.map((index) => toForecast(m, output, index, windows[index].scale, slot.holdout)),
   });
 }
 
