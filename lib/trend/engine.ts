@@ -165,29 +165,48 @@ function intermittentQuantiles(f: MemberForecast, history: Float64Array, levels:
   return { ...f, quantiles };
 }
 
+/** A series scaled by its mean absolute value, with its seasonality detected: what every member starts from. */
+export interface SeriesAnalysis { y: Float64Array; scale: number; decompositions: Decomposition[] }
+
+/** Undefined for series too short (< 4 points) or constant to model: planEngine answers those directly. */
+export function analyseSeries(prepared: PreparedSeries, seasonalPeriod: number | undefined): SeriesAnalysis | undefined {
+  const { values } = prepared;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (values.length < 4 || lo === hi) return undefined;
+  let scale = mean(values.map(Math.abs));
+  if (!(scale > 0)) scale = 1;
+  const y = values.map((v) => v / scale);
+  return { y, scale, decompositions: detectSeasonality(y, prepared.frequency, seasonalPeriod) };
+}
+
+/**
+ * Whether the network can take part: in an ensemble only when its input window holds a full cycle of
+ * every detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
+ */
+export function neuralCanJoin(choice: ModelChoice, analysis: SeriesAnalysis | undefined, window: number): boolean {
+  if (choice === 'lstm') return true;
+  return (choice === 'auto' || choice === 'ensemble') && !!analysis && analysis.decompositions.every((d) => d.period <= window);
+}
+
 /**
  * Fits the members, weights them by their error on a backtest (the last `backtestLength` points held
  * out) and forecasts from the full history; see statisticalMembers for what each member fits where.
  */
-export function planEngine(prepared: PreparedSeries, choice: ModelChoice, seasonalPeriod: number | undefined, neural?: NeuralForecasts): EnginePlan {
+export function planEngine(prepared: PreparedSeries, choice: ModelChoice, analysis: SeriesAnalysis | undefined, neural?: NeuralForecasts): EnginePlan {
   const { values, horizon, levels } = prepared;
   const n = values.length;
-  let scale = mean(values.map(Math.abs));
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const floor = prepared.nonNegative ? 0 : -Infinity;
-  const constant = n >= 2 && lo === hi;
-  if (n < 4 || constant) {
+  if (!analysis) {
+    const constant = n >= 2 && values.every((v) => v === values[0]);
     const f = constant ? { name: 'constant', mean: new Array(horizon).fill(values[n - 1]), sd: new Array(horizon).fill(0) } : seasonalNaive(values, 1, horizon);
     const b = toBands(f, levels, values);
     const clip = (arr: number[]): number[] => arr.map((v) => Math.max(floor, v));
     const result: EngineResult = { mean: b.mean, bands: levels.map((l) => ({ level: l, lower: clip(b.lower.get(l)!), upper: clip(b.upper.get(l)!) })), decompositions: [], name: constant ? 'constant' : `naive (fallback: only ${n} points)` };
     return { needsNeuralFinal: false, finish: () => result };
   }
-  if (!(scale > 0)) scale = 1;
-  const y = values.map((v) => v / scale);
-  const decompositions = detectSeasonality(y, prepared.frequency, seasonalPeriod);
+  const { y, scale, decompositions } = analysis;
   const intermittent = isIntermittent(y);
   if (choice === 'intermittent' && !intermittent && !y.every((v) => v >= 0)) throw new StorecastError('INVALID_INPUT', "model 'intermittent' needs non-negative demand data.");
   const holdout = backtestLength(n, horizon);
@@ -198,29 +217,34 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, season
   // windows[w][i]: member i's forecast of the `holdout` points after origins[w].
   const windows: MemberForecast[][] = origins.map((origin) => members.map((m) => m.forecast(y.subarray(0, origin), holdout)));
   const names = members.map((m) => m.name);
-  // In an ensemble the network only takes part when its input window holds a full cycle of every
-  // detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
-  const neuralSeesSeasons = choice === 'lstm' || decompositions.every((d) => d.period <= (neural?.window ?? 0));
-  const withNeural = !!neural && neuralSeesSeasons && (choice === 'auto' || choice === 'ensemble' || choice === 'lstm');
+  const withNeural = !!neural && neuralCanJoin(choice, analysis, neural.window);
   if (withNeural) {
-    if (neural.backtests?.length === origins.length) windows.forEach((forecasts, w) => forecasts.push(scaled(neural.backtests![w], 1 / scale)));
+    // The network forecasts the latest window only: three would triple its cost in the page.
+    if (origins.length && neural.backtests?.length) windows[0].push(scaled(neural.backtests[0], 1 / scale));
     names.push('lstm');
   }
   if (!names.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
-  const backtested = origins.length > 0 && windows.every((forecasts) => forecasts.length === names.length);
+  const backtested = origins.length > 0 && windows[0].length === names.length;
 
   let weights = names.map(() => 1 / names.length);
   if (backtested && names.length > 1) {
     // Mean absolute error over all windows: one window of h points is a noisy judge of a member.
-    const errors = names.map((_, i) => origins.reduce((sum, origin, w) => sum + meanAbsoluteError(y.subarray(origin, origin + holdout), windows[w][i].mean), 0) / origins.length);
-    const best = Math.min(...errors);
+    const windowErrors = windows.map((forecasts, w) => forecasts.map((f) => meanAbsoluteError(y.subarray(origins[w], origins[w] + holdout), f.mean)));
+    const errors = members.map((_, i) => windowErrors.reduce((sum, e) => sum + e[i], 0) / origins.length);
+    if (withNeural) {
+      // The network has the latest window only: its error there, scaled by how the best statistical
+      // member's error over all windows compares with its error on the latest one.
+      const reference = errors.indexOf(Math.min(...errors));
+      errors.push(windowErrors[0][names.length - 1] * (errors[reference] / (windowErrors[0][reference] || 1e-12)));
+    }
+    // The network, zero-shot on a series it has never seen, joins only where it beat every statistical
+    // member on the latest window: on held-out monthly data it is worse than Naive2 on average, and a
+    // small weight for a poor member still costs accuracy.
+    const admitted = errors.map((_, i) => names[i] !== 'lstm' || windowErrors[0][i] <= Math.min(...windowErrors[0].slice(0, members.length)));
+    const best = Math.min(...errors.filter((_, i) => admitted[i]));
     // Inverse squared-error weights (as in Bates & Granger's combinations): a member that was clearly
     // worse on the backtest gets little say; members more than twice as wrong as the best are dropped.
-    // The network, zero-shot on a series it has never seen, joins only where it beat every statistical
-    // member on this series' backtest: on held-out monthly data it is worse than Naive2 on average, and
-    // a small weight for a poor member still costs accuracy.
-    const admitted = (i: number): boolean => names[i] !== 'lstm' || errors[i] <= Math.min(...errors.slice(0, members.length));
-    const raw = errors.map((e, i) => (e <= 2 * best + 1e-12 && admitted(i) ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
+    const raw = errors.map((e, i) => (e <= 2 * best + 1e-12 && admitted[i] ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
     const total = raw.reduce((a, b) => a + b, 0);
     weights = raw.map((w) => w / total);
   }
@@ -256,7 +280,11 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, season
 function intervalCalibration(y: Float64Array, holdout: number, origins: number[], windows: MemberForecast[][], weights: number[]): number {
   const ratios: number[] = [];
   origins.forEach((origin, w) => {
-    const bands = combine(windows[w].map((t) => toBands(t, [80], y.subarray(0, origin))), weights, [80]);
+    // Earlier windows lack the network's forecast: the statistical members' weights, renormalised.
+    const used = weights.slice(0, windows[w].length);
+    const total = used.reduce((a, b) => a + b, 0);
+    if (!(total > 0)) return;
+    const bands = combine(windows[w].map((t) => toBands(t, [80], y.subarray(0, origin))), used.map((v) => v / total), [80]);
     for (let i = 0; i < holdout; i++) {
       const half = (bands.upper.get(80)![i] - bands.lower.get(80)![i]) / 2;
       ratios.push(half > 0 ? Math.abs(y[origin + i] - bands.mean[i]) / half : 1);

@@ -1,6 +1,6 @@
 import { StorecastError, throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
 import { addSteps, prepareSeries, type PreparedSeries } from './prepare.js';
-import { backtestLength, backtestOrigins, planEngine, type EngineResult, type EnginePlan } from './engine.js';
+import { analyseSeries, backtestLength, backtestOrigins, neuralCanJoin, planEngine, type EngineResult, type EnginePlan } from './engine.js';
 import { describe, summariseTrend } from './summary.js';
 import type { ForecastOptions, ModelChoice, SeriesInput, TrendForecast } from './types.js';
 
@@ -61,18 +61,19 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
       throw error;
     }
   });
+  const analyses = prepared.map((p, i) => analyseSeries(p, Array.isArray(list[i]) ? undefined : (list[i] as SeriesInput).seasonalPeriod));
   const useNeural = model === 'lstm' || ((model === 'auto' || model === 'ensemble') && options.neural !== false);
   const neuralOptions = { required: model === 'lstm', model: options.trendModel, signal: options.signal };
-  // First the network's backtests (they decide where it takes part), then its forecasts from the
-  // full history only for the series where it won a weight: both batched across series.
-  const neural = useNeural ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)), { ...neuralOptions, finals: false }) : undefined;
+  // First the network's backtests (they decide where it takes part), for the series where it can;
+  // then its forecasts from the full history only where it won a weight: both batched across series.
+  const neural = useNeural
+    ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)).slice(0, 1), { ...neuralOptions, finals: false, eligible: (i, window) => neuralCanJoin(model, analyses[i], window) })
+    : undefined;
   const plans: EnginePlan[] = [];
   let lastYield = Date.now();
   for (let i = 0; i < prepared.length; i++) {
     throwIfAborted(options.signal);
-    const seriesInput = list[i];
-    const seasonalPeriod = Array.isArray(seriesInput) ? undefined : seriesInput.seasonalPeriod;
-    plans.push(planEngine(prepared[i], model, seasonalPeriod, neural?.[i]));
+    plans.push(planEngine(prepared[i], model, analyses[i], neural?.[i]));
     options.onProgress?.({ phase: 'forecast', loaded: i + 1, total: prepared.length });
     // Keep a page responsive during big batches (the worker needs this for abort messages too).
     if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }

@@ -146,17 +146,18 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
 /**
  * The network's forecasts for many series in one batch: from the full history (`finals`, default
  * true) and from each backtest origin (histories cut at `backtestOrigins(p)`, forecasting up to the
- * first origin's end). Undefined when the model cannot be loaded
- * and is not `required`.
+ * first origin's end), for the series `eligible` admits (all by default). Undefined when the
+ * model cannot be loaded and is not `required`.
  */
-export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean; eligible?: (index: number, window: number) => boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
   const m = model.manifest;
   const windows: Window[] = [];
   const slots: Array<{ final?: number; backtests: number[]; horizon: number; holdout: number } | undefined> = [];
-  for (const p of prepared) {
+  for (const [index, p] of prepared.entries()) {
+    if (options.eligible && !options.eligible(index, m.window)) { slots.push(undefined); continue; }
     if (p.horizon > m.horizon || p.values.length < 2) {
       if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
       slots.push(undefined);
