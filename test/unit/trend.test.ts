@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { forecastTrend, forecastTrends, mase, StorecastError } from '../../lib/index.js';
 import { seasonalNaive } from '../../lib/trend/models/naive.js';
+import { backtestLength, backtestOrigins } from '../../lib/trend/engine.js';
 import { SHARED, hasShared } from '../helpers.js';
 
 // statistical members only: these tests are about the statistics, the LSTM has its own tests.
@@ -47,6 +48,13 @@ describe('forecastTrend', () => {
     const names = r.model.members!.map((m) => m.name.split(':')[0]);
     expect(names).toEqual(expect.arrayContaining(['ets', 'theta', 'seasonal-naive']));
     expect(r.model.members!.reduce((a, m) => a + m.weight, 0)).toBeCloseTo(1, 3);
+  });
+
+  it('backtests on up to three rolling origins while half the series stays', () => {
+    expect(backtestOrigins(100, backtestLength(100, 12))).toEqual([88, 76, 64]);
+    expect(backtestOrigins(40, backtestLength(40, 10))).toEqual([30, 20]); // a third origin (10) would leave less than half
+    expect(backtestOrigins(10, backtestLength(10, 5))).toEqual([8]);
+    expect(backtestOrigins(9, backtestLength(9, 5))).toEqual([]); // too short to hold anything out
   });
 
   it('uses Croston/TSB for intermittent demand and never forecasts below zero', async () => {
