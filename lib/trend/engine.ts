@@ -229,6 +229,8 @@ export function planEngine(prepared: PreparedSeries, choice: ModelChoice, analys
   let weights = names.map(() => 1 / names.length);
   if (backtested && names.length > 1) {
     // Mean absolute error over all windows: one window of h points is a noisy judge of a member.
+    // Parameters stay frozen at their fit up to the latest origin, so the earlier windows are partly
+    // in-sample for them (refitting per window would triple the cost); the latest one is not.
     const windowErrors = windows.map((forecasts, w) => forecasts.map((f) => meanAbsoluteError(y.subarray(origins[w], origins[w] + holdout), f.mean)));
     const errors = members.map((_, i) => windowErrors.reduce((sum, e) => sum + e[i], 0) / origins.length);
     if (withNeural) {
