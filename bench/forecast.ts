@@ -104,13 +104,11 @@ const RSCRIPT = '/usr/bin/Rscript';
 export function rForecasts(train: number[][], horizon: number, period: number, methods: string[], log: (s: string) => void, options: { timeoutMinutes?: number; onlyIfCached?: boolean } = {}): Record<string, number[][]> | undefined {
   if (!existsSync(RSCRIPT)) { log('R not installed: skipping R rows (apt-get install r-cran-forecast)'); return undefined; }
   mkdirSync(R_CACHE, { recursive: true });
-  const hash = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const scriptHash = hash(readFileSync(R_SCRIPT)).slice(0, 8);
-  const keys = train.map((y) => hash(y.join(',')));
+  const keys = train.map(seriesKey);
   const deadline = Date.now() + (options.timeoutMinutes ?? 40) * 60_000;
   const out: Record<string, number[][]> = {};
   for (const method of methods) {
-    const prefix = `${method}-p${period}-h${horizon}-${scriptHash}`;
+    const prefix = rCachePrefix(method, period, horizon);
     const before = readRCache(prefix, horizon);
     const missing = train.map((y, i) => ({ y, key: keys[i] })).filter(({ key }) => !before.has(key));
     if (missing.length && !options.onlyIfCached && Date.now() < deadline) {
@@ -139,11 +137,16 @@ export function rForecasts(train: number[][], horizon: number, period: number, m
  */
 export function rCachedSubset(train: number[][], horizon: number, period: number, method: string): { indices: number[]; forecasts: number[][] } {
   if (!existsSync(R_CACHE)) return { indices: [], forecasts: [] };
-  const hash = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const cache = readRCache(`${method}-p${period}-h${horizon}-${hash(readFileSync(R_SCRIPT)).slice(0, 8)}`, horizon);
-  const indices = train.flatMap((y, i) => (cache.has(hash(y.join(','))) ? [i] : []));
-  return { indices, forecasts: indices.map((i) => cache.get(hash(train[i].join(',')))!) };
+  const cache = readRCache(rCachePrefix(method, period, horizon), horizon);
+  const keys = train.map(seriesKey);
+  const indices = keys.flatMap((key, i) => (cache.has(key) ? [i] : []));
+  return { indices, forecasts: indices.map((i) => cache.get(keys[i])!) };
 }
+
+const hash = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const seriesKey = (y: number[]): string => hash(y.join(','));
+/** Cache files of one method, period and horizon by this version of bench/r/forecast.R. */
+const rCachePrefix = (method: string, period: number, horizon: number): string => `${method}-p${period}-h${horizon}-${hash(readFileSync(R_SCRIPT)).slice(0, 8)}`;
 
 function readRCache(prefix: string, horizon: number): Map<string, number[]> {
   const cache = new Map<string, number[]>();
@@ -157,10 +160,15 @@ function readRCache(prefix: string, horizon: number): Map<string, number[]> {
   return cache;
 }
 
-/** The value column of one of R's datasets (date,?,value). */
-function rDataset(file: string): number[] | undefined {
+/** One of R's datasets as rows of cells (header first, quotes stripped), when present. */
+function rDatasetRows(file: string): string[][] | undefined {
   const path = `r_debian/${file}`;
-  return has(path) ? readFileSync(SHARED + path, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[2])) : undefined;
+  return has(path) ? readFileSync(SHARED + path, 'utf8').trim().split('\n').map((line) => line.split(',').map((c) => c.replace(/"/g, ''))) : undefined;
+}
+
+/** The value column of one of R's time-series datasets (date,?,value). */
+function rDataset(file: string): number[] | undefined {
+  return rDatasetRows(file)?.slice(1).map((row) => Number(row[2]));
 }
 
 /**
@@ -171,11 +179,8 @@ function rDataset(file: string): number[] | undefined {
  */
 export function heldOutMonthly(): number[][] {
   const series: number[][] = [];
-  const csv = (file: string): string[][] | undefined => has(`r_debian/${file}`)
-    ? readFileSync(SHARED + `r_debian/${file}`, 'utf8').trim().split('\n').map((line) => line.split(',').map((c) => c.replace(/"/g, '')))
-    : undefined;
   const tail = (cells: string[]): number[] => cells.slice(cells.lastIndexOf('NA') + 1).map(Number);
-  const housing = csv('ggplot2__txhousing.csv');
+  const housing = rDatasetRows('ggplot2__txhousing.csv');
   if (housing) {
     const header = housing[0];
     const cities = [...new Set(housing.slice(1).map((row) => row[0]))];
@@ -184,9 +189,9 @@ export function heldOutMonthly(): number[][] {
       for (const city of cities) series.push(tail(housing.slice(1).filter((row) => row[0] === city).map((row) => row[column])));
     }
   }
-  const economics = csv('ggplot2__economics.csv');
+  const economics = rDatasetRows('ggplot2__economics.csv');
   if (economics) for (let column = 1; column < economics[0].length; column++) series.push(tail(economics.slice(1).map((row) => row[column])));
-  const drinks = csv('modeldata__drinks.csv');
+  const drinks = rDatasetRows('modeldata__drinks.csv');
   if (drinks) series.push(tail(drinks.slice(1).map((row) => row[1])));
   return series.filter((y) => y.length >= 72);
 }
@@ -281,8 +286,9 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
         const subset = `M4 ${f.name}: the ${indices.length} of ${train.length} series R's ${method}() has finished here (h=${f.horizon})`;
         const subTrain = pick(train);
         const subTest = pick(test);
-        const reference = score(subset, 'Naive2', subTrain, subTest, subTrain.map((y) => naive2(y, f.period, f.horizon)), f.period, { smape: 1, mase: 1 });
-        rows.push(score(subset, 'Naive2 (computed here)', subTrain, subTest, subTrain.map((y) => naive2(y, f.period, f.horizon)), f.period, reference));
+        const naive2Forecasts = subTrain.map((y) => naive2(y, f.period, f.horizon));
+        const reference = score(subset, 'Naive2', subTrain, subTest, naive2Forecasts, f.period, { smape: 1, mase: 1 });
+        rows.push(score(subset, 'Naive2 (computed here)', subTrain, subTest, naive2Forecasts, f.period, reference));
         if (autoForecasts.length) rows.push(score(subset, 'storecast ensemble (auto)', subTrain, subTest, pick(autoForecasts), f.period, reference));
         for (const [name, all] of Object.entries(r)) rows.push(score(subset, name, subTrain, subTest, pick(all), f.period, reference));
         rows.push(score(subset, `R ${method}() (cached)`, subTrain, subTest, forecasts, f.period, reference));

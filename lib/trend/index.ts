@@ -81,8 +81,7 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
   const wanted = plans.flatMap((plan, i) => (plan.needsNeuralFinal ? [i] : []));
   const finals = wanted.length ? await neuralForecasts(wanted.map((i) => prepared[i]), () => [], neuralOptions) : undefined;
   const neuralFinal = new Map(wanted.map((i, k) => [i, finals?.[k]?.final]));
-  const results = plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i))));
-  return results;
+  return plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i))));
 }
 
 /** Forecast one sales or price history, with intervals and a plain-language trend summary. */

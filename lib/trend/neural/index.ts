@@ -140,10 +140,6 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
 }
 
 /**
- * Runs the neural member for a batch of series, on the final history and on the backtest cut.
- * Returns undefined (statistical members only) when no model is available and none is required.
- */
-/**
  * The network's forecasts for many series in one batch: from the full history (`finals`, default
  * true) and from each backtest origin (histories cut at `backtestOrigins(p)`, forecasting up to the
  * first origin's end), for the series `eligible` admits (all by default). Undefined when the
