@@ -32,7 +32,9 @@ function storecastWasm(): Plugin {
   };
 }
 
-const external = (id: string): boolean => /^(@tensorflow\/|@huggingface\/transformers|zod)/.test(id);
+// Dependencies stay imports of the installed packages; `node:*` stays a real import (Node-only code
+// paths load it lazily) instead of Vite's empty browser stub, which would break the package in Node.
+const external = (id: string): boolean => /^(@tensorflow\/|@huggingface\/transformers|zod|vite|node:)/.test(id);
 
 export default defineConfig(({ mode }) => {
   const shared = {
@@ -66,6 +68,7 @@ export default defineConfig(({ mode }) => {
             text: resolve('lib/text/index.ts'),
             price: resolve('lib/price/index.ts'),
             widgets: resolve('lib/widgets/index.ts'),
+            vite: resolve('lib/vite/index.ts'),
           },
         },
         rollupOptions: { external },

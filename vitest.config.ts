@@ -15,6 +15,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // What users install: `npm pack` (with its prepack build) → a fresh app → Node and Chromium.
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/package/setup.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

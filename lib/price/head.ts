@@ -1,6 +1,6 @@
 import { ensureRuntime } from '../runtime/index.js';
 import { throwIfAborted, yieldToEventLoop } from '../errors.js';
-import type { LongTaskOptions } from '../progress.js';
+import { progressReporter, type LongTaskOptions } from '../progress.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -90,6 +90,7 @@ function shuffled(rows: number[], seed: number): number[] {
  * reproducible, and the extra targets need a masked loss.
  */
 export async function trainHead(data: HeadData, trainRows: number[], validationRows: number[], options: LongTaskOptions & { epochs: number; seed: number }): Promise<{ head: LayersModel; epochs: number }> {
+  const progress = progressReporter(options.onProgress);
   const { tf } = await ensureRuntime();
   const head = buildHead(tf, data.dims, data.extraTargets, options.seed);
   const [hiddenLayer, , outputLayer] = head.layers;
@@ -126,9 +127,11 @@ export async function trainHead(data: HeadData, trainRows: number[], validationR
         tf.dispose(bestWeights ?? []);
         bestWeights = head.getWeights().map((w) => w.clone());
       } else sinceBest++;
-      options.onProgress?.({ phase: 'train', loaded: epoch + 1, total: options.epochs });
+      progress.report('train', epoch + 1, options.epochs, 'epochs');
       await yieldToEventLoop();
     }
+    // Early stopping ends the phase before its last epoch: say that it is complete.
+    progress.finish('train');
     if (bestWeights) head.setWeights(bestWeights);
   } finally {
     tf.dispose([validation.x, validation.residual, validation.extras, validation.mask, ...(bestWeights ?? [])]);

@@ -33,12 +33,17 @@ export async function predictPrice(product: Product | Product[], options: Predic
   return Array.isArray(product) ? out : out[0];
 }
 
+/** Where a saved price model comes from: 'indexeddb://name', a URL, a file path (Node), or its bytes (`toBytes()`). */
+export type PriceModelSource = string | Uint8Array | ArrayBuffer;
+
 /**
- * Loads a saved price model ('indexeddb://name', a URL, or a file path in Node). The encoder it
- * was trained with must be the one available now, or MODEL_MISMATCH explains the difference.
+ * Loads a saved price model. The encoder it was trained with must be the one available now, or
+ * MODEL_MISMATCH explains the difference.
  */
-export async function loadPriceModel(url: string, options: { encoder?: EncoderOptions } = {}): Promise<PriceModel> {
-  const state = await decodeModel(await loadBytes(url), url);
+export async function loadPriceModel(source: PriceModelSource, options: { encoder?: EncoderOptions } = {}): Promise<PriceModel> {
+  const bytes = source instanceof Uint8Array ? source : source instanceof ArrayBuffer ? new Uint8Array(source) : await loadBytes(source);
+  const url = typeof source === 'string' ? source : `the given ${bytes.length} bytes`;
+  const state = await decodeModel(bytes, url);
   const encoder = await loadEncoder(options.encoder ?? state.encoder);
   if (encoder.id !== state.encoderId) {
     state.head.dispose();

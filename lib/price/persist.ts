@@ -140,20 +140,18 @@ export async function saveBytes(url: string, bytes: Uint8Array): Promise<void> {
     return;
   }
   if (isNode && !/^https?:/.test(url)) {
-    const { writeFile } = await import('node:fs/promises');
-    const path = url.startsWith('file:') ? (await import('node:url')).fileURLToPath(url) : url;
-    await writeFile(path, bytes);
+    await (await import('../node-files.js')).writeLocalFile(url, bytes);
     return;
   }
   throw invalidInput(`Cannot save to '${url}': use indexeddb://, downloads:// or (in Node) a file path.`);
 }
 
 export async function loadBytes(url: string): Promise<Uint8Array> {
-  if (typeof url !== 'string' || !url) throw invalidInput('loadPriceModel(url) needs a URL, a file path or indexeddb://name.');
+  if (typeof url !== 'string' || !url) throw invalidInput('loadPriceModel needs a URL, a file path, indexeddb://name, or the model\'s bytes (Uint8Array or ArrayBuffer).');
   if (url.startsWith('indexeddb://')) {
     const stored = await idb<Uint8Array | undefined>('readonly', (store) => store.get(url.slice('indexeddb://'.length)) as IDBRequest<Uint8Array | undefined>);
     if (!stored) throw new StorecastError('MODEL_LOAD_FAILED', `No price model saved under ${url}.`);
     return stored;
   }
-  return readModelFile(url);
+  return readModelFile(url, { setting: 'none' });
 }

@@ -8,8 +8,11 @@ import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type
 import { validateCatalog } from './validate.js';
 import { PriceModelImpl } from './model.js';
 import type { PriceModel, TrainPriceOptions } from './types.js';
+import { progressReporter } from '../progress.js';
 
 const FOLDS = 4;
+/** Relative cost of the training phases (measured on a 1,000-product catalog in Chromium wasm), for the overall fraction and ETA. */
+const TRAINING_PHASES = { 'load-encoder': 1, embed: 6, features: 2, train: 4 };
 const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
 
 function seededShuffle(n: number, seed: number): number[] {
@@ -45,18 +48,16 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const extras = extraTargetMatrix(validated.priced, extraTargets);
   const priced = validated.priced.map((p) => withoutTargets(p, extraTargets));
   const skipped = validated.skipped;
-  const task = { signal: options.signal, onProgress: options.onProgress };
+  const progress = progressReporter(options.onProgress, TRAINING_PHASES);
+  const task = { signal: options.signal, onProgress: progress.forward() };
   throwIfAborted(options.signal);
   const n = priced.length;
   const logPrices = Float64Array.from(priced, (p) => Math.log1p(p.price!));
 
-  const { matrix, dims, encoderId } = await embedProducts(priced.map(productText), options.encoder, {
-    signal: options.signal,
-    onProgress: (p) => options.onProgress?.({ phase: p.phase === 'embed' ? 'embed' : 'load-encoder', loaded: p.loaded, total: p.total }),
-  });
+  const { matrix, dims, encoderId } = await embedProducts(priced.map(productText), options.encoder, { signal: options.signal, onProgress: progress.forward() });
   const catalogData: Catalog = { ids: priced.map((p) => p.id), titles: priced.map((p) => p.title), prices: Float64Array.from(priced, (p) => p.price!), logPrices, embeddings: matrix, dims };
 
-  options.onProgress?.({ phase: 'features', loaded: 0, total: 1 });
+  progress.report('features', 0, FOLDS + 1, 'folds');
   const space = fitFeatureSpace(priced);
   const rows = priced.map((p) => sparseRow(p, space));
   const dimension = sparseDimension(space);
@@ -88,10 +89,11 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   for (let f = 1; f < FOLDS; f++) {
     throwIfAborted(options.signal);
     ridgePredictions(fitRidge(folds[f].trainRows, folds[f].trainY, dimension, lambda), folds[f].test, ridgeOof);
-    options.onProgress?.({ phase: 'features', loaded: f + 1, total: FOLDS + 1 });
+    progress.report('features', f + 1, FOLDS + 1, 'folds');
     await yieldToEventLoop();
   }
   const ridge = fitRidge(rows, logPrices, dimension, lambda);
+  progress.finish('features');
 
   // Out-of-fold k-NN: neighbours from the other folds only, exactly as a new product would see them.
   const stacks: StackInputs[] = priced.map((_, r) => {

@@ -2,7 +2,7 @@ import { env as storecastEnv, isNode, joinUrl } from '../config.js';
 import { StorecastError, throwIfAborted } from '../errors.js';
 import { defaultModelBase, readJson, readModelFile, verifySha256 } from '../io.js';
 import { probeWebGpu } from '../runtime/probe.js';
-import type { LongTaskOptions } from '../progress.js';
+import { progressReporter, type LongTaskOptions } from '../progress.js';
 
 /** The encoder shipped in public/models/. */
 export const DEFAULT_ENCODER = 'storecast-bert-mini';
@@ -58,16 +58,18 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   const base = options.baseUrl ?? (storecastEnv.modelBaseUrl === '/models/' ? await defaultModelBase() : storecastEnv.modelBaseUrl);
   const folder = joinUrl(base, model + '/');
   // Our own models publish sha256 sums; a user-hosted model may not, and is then loaded unverified.
-  const sums = await readJson<Record<string, string>>(joinUrl(folder, 'sha256.json'), task).catch((error: unknown) => {
+  const sums = await readJson<Record<string, string>>(joinUrl(folder, 'sha256.json'), { signal: task.signal }).catch((error: unknown) => {
     if (model === DEFAULT_ENCODER) throw error;
     return undefined;
   });
   const files = new Map<string, Uint8Array>();
   const names = REQUIRED_FILES(dtype);
+  // One phase in files (fractional while a file downloads): byte totals are unknown until each file starts.
+  const progress = progressReporter(task.onProgress);
   for (const [i, name] of names.entries()) {
     throwIfAborted(task.signal);
     const url = joinUrl(folder, name);
-    const bytes = await readModelFile(url, { signal: task.signal, phase: 'encoder', onProgress: task.onProgress && ((p) => task.onProgress!({ phase: 'encoder', loaded: i + p.loaded / Math.max(1, p.total), total: names.length })) });
+    const bytes = await readModelFile(url, { signal: task.signal, onProgress: (p) => progress.report('load-encoder', i + p.fraction, names.length, 'files') });
     await verifySha256(bytes, sums?.[name], url);
     files.set(name, bytes);
   }

@@ -1,5 +1,5 @@
 import { invalidInput, throwIfAborted, yieldToEventLoop } from '../errors.js';
-import type { LongTaskOptions } from '../progress.js';
+import { progressReporter, type LongTaskOptions } from '../progress.js';
 import { getCached, putCached } from './cache.js';
 import { loadEncoder, type EncoderOptions } from './encoder.js';
 
@@ -30,6 +30,7 @@ export async function embedText(texts: string | string[], options: EmbedOptions 
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) throw invalidInput('batchSize must be an integer from 1 to 1024.');
   const encoder = await loadEncoder(options.encoder, options);
+  const progress = progressReporter(options.onProgress);
   const prepared = list.map((t) => t.slice(0, MAX_TEXT_CHARS).trim());
   const useCache = options.cache !== false;
   const out: Array<Float32Array | undefined> = useCache ? await getCached(encoder.id, prepared) : new Array(prepared.length);
@@ -49,7 +50,7 @@ export async function embedText(texts: string | string[], options: EmbedOptions 
     const vectors = await encoder.run(batch);
     batch.forEach((t, i) => encoded.set(t, vectors[i]));
     if (useCache) await putCached(encoder.id, batch, vectors);
-    options.onProgress?.({ phase: 'embed', loaded: Math.min(unique.length, start + batchSize), total: unique.length });
+    progress.report('embed', Math.min(unique.length, start + batchSize), unique.length, 'texts');
     await yieldToEventLoop();
   }
   for (const i of todo) out[i] = encoded.get(prepared[i]);

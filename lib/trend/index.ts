@@ -3,6 +3,7 @@ import { addSteps, prepareSeries, type PreparedSeries } from './prepare.js';
 import { analyseSeries, backtestLength, backtestOrigins, neuralCanJoin, planEngine, type EngineResult, type EnginePlan } from './engine.js';
 import { describe, summariseTrend } from './summary.js';
 import type { ForecastOptions, ModelChoice, SeriesInput, TrendForecast } from './types.js';
+import { progressReporter } from '../progress.js';
 
 export type { ForecastOptions, Frequency, Interval, ModelChoice, SeriesInput, TrendForecast, TrendSummary } from './types.js';
 export * from './metrics.js';
@@ -70,11 +71,12 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
     ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)).slice(0, 1), { ...neuralOptions, finals: false, eligible: (i, window) => neuralCanJoin(model, analyses[i], window) })
     : undefined;
   const plans: EnginePlan[] = [];
+  const progress = progressReporter(options.onProgress);
   let lastYield = Date.now();
   for (let i = 0; i < prepared.length; i++) {
     throwIfAborted(options.signal);
     plans.push(planEngine(prepared[i], model, analyses[i], neural?.[i]));
-    options.onProgress?.({ phase: 'forecast', loaded: i + 1, total: prepared.length });
+    progress.report('forecast', i + 1, prepared.length, 'series');
     // Keep a page responsive during big batches (the worker needs this for abort messages too).
     if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
   }

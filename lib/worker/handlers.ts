@@ -18,7 +18,7 @@ export const handlers: Record<string, Handler> = {
   forecastTrends: async ([list, options], task) => (await import('../trend/index.js')).forecastTrends(list as never, withTask(options, task)),
   embedText: async ([texts, options], task) => (await import('../text/index.js')).embedText(texts as never, withTask(options, task)),
   trainPriceModel: async ([catalog, options], task) => register(await (await import('../price/index.js')).trainPriceModel(catalog, withTask(options, task))),
-  loadPriceModel: async ([url, options]) => register(await (await import('../price/index.js')).loadPriceModel(url as string, options as never)),
+  loadPriceModel: async ([url, options]) => register(await (await import('../price/index.js')).loadPriceModel(url as string | Uint8Array, options as never)),
   predictPrice: async ([product, options], task) => {
     const { handle, ...rest } = options as { handle: number; comparables?: number };
     return (await import('../price/index.js')).predictPrice(product as never, { ...rest, model: modelFor(handle), signal: task.signal });

@@ -6,6 +6,7 @@ import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types
 import type { Request, Response } from './protocol.js';
 import type { PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
+import type { PriceModelSource } from '../price/index.js';
 import type { PriceModelHandle } from './handlers.js';
 
 export interface CreateStorecastOptions {
@@ -24,7 +25,7 @@ export interface Storecast {
   forecastTrends(list: Array<number[] | SeriesInput>, options?: ForecastOptions): Promise<TrendForecast[]>;
   embedText(texts: string | string[], options?: EmbedOptions): Promise<Float32Array[]>;
   trainPriceModel(catalog: Product[], options?: TrainPriceOptions): Promise<PriceModel>;
-  loadPriceModel(url: string): Promise<PriceModel>;
+  loadPriceModel(source: PriceModelSource): Promise<PriceModel>;
   predictPrice(product: Product, options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion>;
   predictPrice(product: Product[], options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion[]>;
   /** Low-level: call any registered operation by name. */
@@ -131,7 +132,7 @@ function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], ta
   return {
     embedText: (t, o) => invoke('embedText', t, o ?? {}),
     trainPriceModel: async (catalog, o) => new HandlePriceModel(await invoke<PriceModelHandle>('trainPriceModel', catalog, o ?? {}), call),
-    loadPriceModel: async (url) => new HandlePriceModel(await invoke<PriceModelHandle>('loadPriceModel', url, {}), call),
+    loadPriceModel: async (source) => new HandlePriceModel(await invoke<PriceModelHandle>('loadPriceModel', source, {}), call),
     predictPrice: ((product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) =>
       call('predictPrice', [product, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal })) as Storecast['predictPrice'],
     inWorker,

@@ -2,7 +2,7 @@ import { env, joinUrl } from '../../config.js';
 import { StorecastError, throwIfAborted, invalidInput, yieldToEventLoop } from '../../errors.js';
 import { defaultModelBase, readJson, readModelFile } from '../../io.js';
 import { ensureRuntime } from '../../runtime/index.js';
-import type { LongTaskOptions } from '../../progress.js';
+import { progressReporter, type LongTaskOptions } from '../../progress.js';
 import type { PreparedSeries } from '../prepare.js';
 import type { MemberForecast } from '../types.js';
 import type { NeuralForecasts } from '../engine.js';
@@ -51,11 +51,11 @@ function dequantize(spec: TrendModelManifest['weights'][number], bytes: Uint8Arr
 /** Loads the pretrained trend model (default: `<env.modelBaseUrl>/trend-lstm/`). */
 export async function loadTrendModel(url?: string, options: LongTaskOptions = {}): Promise<TrendModel> {
   const base = url ?? joinUrl(env.modelBaseUrl === '/models/' ? await defaultModelBase() : env.modelBaseUrl, 'trend-lstm/');
-  const manifest = await readJson<TrendModelManifest>(joinUrl(base, 'model.json'), options);
+  const manifest = await readJson<TrendModelManifest>(joinUrl(base, 'model.json'), { signal: options.signal, setting: url ? 'none' : 'modelBaseUrl' });
   if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 1) {
     throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model (format ${String(manifest.format)} v${String(manifest.version)}).`);
   }
-  const bytes = await readModelFile(joinUrl(base, 'weights.bin'), { ...options, phase: 'trend-model' });
+  const bytes = await readModelFile(joinUrl(base, 'weights.bin'), { ...options, phase: 'load-trend-model', setting: url ? 'none' : 'modelBaseUrl' });
   const expected = manifest.weights.reduce((a, w) => Math.max(a, w.offset + w.length * (w.dtype === 'float32' ? 4 : 1)), 0);
   if (bytes.length !== expected) throw new StorecastError('MODEL_LOAD_FAILED', `Trend model weights at ${base} are ${bytes.length} bytes, expected ${expected}: the file is truncated or corrupt.`);
   const { tf } = await ensureRuntime();
@@ -206,6 +206,7 @@ export async function fineTuneTrendModel(model: TrendModel, series: number[][], 
   if (!usable.length) throw invalidInput('fineTuneTrendModel needs series of ≥ 16 finite numbers.');
   const { tf } = await ensureRuntime();
   const steps = options.steps ?? 50;
+  const progress = progressReporter(options.onProgress);
   const optimizer = tf.train.adam(options.learningRate ?? 3e-4);
   const q = tf.tensor(m.quantiles).reshape([1, 1, -1]);
   let seed = 12345;
@@ -235,7 +236,7 @@ export async function fineTuneTrendModel(model: TrendModel, series: number[][], 
       }, true);
       last = (await loss!.data())[0];
       tf.dispose([past, future, target, mask, loss!]);
-      options.onProgress?.({ phase: 'fine-tune', loaded: step + 1, total: steps });
+      progress.report('fine-tune', step + 1, steps, 'steps');
       await yieldToEventLoop();
     }
   } finally {
