@@ -2,6 +2,7 @@ import { invalidInput, throwIfAborted, yieldToEventLoop } from '../errors.js';
 import type { EtsParams, EtsSpec } from '../trend/models/ets.js';
 import { LOCAL_LEVEL, defaultParams, fitBaseline, onGrid, poolSeason, productSeason, type Grid } from './baseline.js';
 import { SEASON } from './calendar.js';
+import { isSeasonal } from '../trend/seasonality.js';
 import { defaultPrior, metaAnalysis, MIN_PRODUCTS, type Prior } from './pooling.js';
 import { buildDesign, solveDesign, type Design, type RegressionFit } from './regression.js';
 import type { DemandState, ProductState } from './state.js';
@@ -14,6 +15,9 @@ const ROUNDS = 2;
 export const PRICE_CHANGE = 0.005;
 /** Key of the profile and prior pooled over all products (groups too small to pool alone borrow it). */
 const ALL = '*';
+/** Groups are keyed apart from ALL, whatever their names. */
+const groupKey = (group: string): string => `group:${group}`;
+const productKey = (product: string): string => `product:${product}`;
 const UNPOOLED = 1e-6;
 
 interface Work {
@@ -64,8 +68,9 @@ function estimatePriors(work: Work[], featureNames: string[]): Record<string, Re
   priors[ALL] = {};
   featureNames.forEach((name, j) => { priors[ALL][name] = metaAnalysis(own(work, j), defaultPrior(name === PRICE)); });
   for (const [group, list] of groups) {
-    priors[group] = {};
-    featureNames.forEach((name, j) => { priors[group][name] = metaAnalysis(own(list, j), priors[ALL][name]); });
+    const key = groupKey(group);
+    priors[key] = {};
+    featureNames.forEach((name, j) => { priors[key][name] = metaAnalysis(own(list, j), priors[ALL][name]); });
   }
   return priors;
 }
@@ -117,7 +122,7 @@ function inflate(w: Work, factor: number): void {
 
 function pooledFit(w: Work, featureNames: string[], priors: Record<string, Record<string, Prior>>): void {
   const design = w.design!;
-  const prior = featureNames.map((name) => priors[w.h.group][name]);
+  const prior = featureNames.map((name) => priors[groupKey(w.h.group)][name]);
   const precision = prior.map((p) => 1 / (p.sd * p.sd));
   const means = prior.map((p) => p.mean);
   // The elasticity's posterior mixes over the group's posterior of τ (see pooling.ts): a product
@@ -159,10 +164,14 @@ function updateSeasons(work: Work[], k: number, period: number): Record<string, 
   work.forEach((w, i) => { const list = groups.get(w.h.group) ?? []; list.push(i); groups.set(w.h.group, list); });
   for (const [group, list] of groups) {
     const own = pool(list);
-    const key = own ? `group:${group}` : all ? ALL : '';
-    if (own) seasons[key] = Array.from(own);
+    const shared = own ? groupKey(group) : all ? ALL : '';
+    if (own) seasons[shared] = Array.from(own);
     for (const i of list) {
       const w = work[i];
+      let key = shared;
+      // Nothing to pool with (a lone product): its own season, if the engine's test finds one in three full cycles.
+      const z = indices[i] && !shared && w.grid.length >= 3 * period ? adjusted(w, w.pooled!, k) : undefined;
+      if (z && isSeasonal(z, period)) { key = productKey(w.h.product); seasons[key] = Array.from(indices[i]!); }
       w.seasonKey = key;
       const profile = seasons[key];
       w.season = profile ? Float64Array.from({ length: w.grid.length }, (_, t) => profile[(((w.grid.first + t) % period) + period) % period]) : new Float64Array(w.grid.length);
@@ -183,6 +192,7 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
   const work = data.histories.map((h, i) => prepare(h, changes[i]));
   const k = featureNames.length;
   const period = SEASON[calendar.frequency];
+  // Progress counts product fits: one baseline per round, then the final regression.
   const total = (ROUNDS + 1) * work.length;
   let done = 0;
   let lastYield = Date.now();
@@ -202,7 +212,10 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
       for (const w of work) inflate(w, calibration);
     }
     priors = estimatePriors(work, featureNames);
-    for (const w of work) pooledFit(w, featureNames, priors);
+    for (const w of work) {
+      pooledFit(w, featureNames, priors);
+      if (round === ROUNDS) await tick();
+    }
     if (round === ROUNDS) break;
     seasons = updateSeasons(work, k, period);
     for (const w of work) {
@@ -212,21 +225,20 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
       await tick();
     }
   }
-  for (let i = 0; i < work.length; i++) await tick();
 
   const products = work.map((w, i) => productState(w, featureNames, priors, changes[i]));
   const noVariation = products.filter((p) => p.prices.changes === 0).map((p) => p.product);
   if (noVariation.length) warnings.push({ code: 'NO_PRICE_VARIATION', message: `${noVariation.length} product(s) never changed price (${noVariation.slice(0, 5).join(', ')}${noVariation.length > 5 ? ', …' : ''}): their elasticity is their group's prior, with its wide interval.` });
   const pricePrior = priors[ALL][PRICE];
   if (pricePrior.products < MIN_PRODUCTS) warnings.push({ code: 'DEFAULT_PRIOR', message: `Only ${pricePrior.products} product(s) have an informative price history: elasticities are not pooled across products; products without one get a default prior (${pricePrior.mean} ± ${pricePrior.sd}).` });
-  const small = [...new Set(work.filter((w) => priors[w.h.group][PRICE] === priors[ALL][PRICE] && w.h.group !== '').map((w) => w.h.group))];
+  const small = [...new Set(work.filter((w) => priors[groupKey(w.h.group)][PRICE] === priors[ALL][PRICE] && w.h.group !== '').map((w) => w.h.group))];
   if (small.length) warnings.push({ code: 'GROUP_TOO_SMALL', message: `Group(s) ${small.slice(0, 5).join(', ')} have fewer than ${MIN_PRODUCTS} products with informative prices: they borrow the prior of all products.` });
   if (period && work.some((w) => w.grid.length >= 2 * period) && !Object.keys(seasons).length) warnings.push({ code: 'SEASON_NOT_POOLED', message: `Seasonality was not modelled: fewer than ${MIN_PRODUCTS} products per group have two full cycles, or their patterns disagree.` });
   options.onProgress?.({ phase: 'fit', loaded: total, total });
   return {
     format: 'storecast-demand-model', version: DEMAND_FORMAT_VERSION, createdAt: new Date().toISOString(),
     frequency: calendar.frequency, anchor: calendar.anchor, featureNames, holidayPeriods: data.holidayPeriods,
-    seasonPeriod: period, seasons, priors, products, warnings,
+    seasonPeriod: period, seasons, priors, varianceCalibration: calibration, products, warnings,
   };
 }
 
@@ -234,7 +246,7 @@ function productState(w: Work, featureNames: string[], priors: Record<string, Re
   const k = featureNames.length;
   const fit = w.pooled!;
   const p = fit.coefficients.length;
-  const prior = featureNames.map((name) => priors[w.h.group][name]);
+  const prior = featureNames.map((name) => priors[groupKey(w.h.group)][name]);
   const variance = (j: number): number => fit.covariance[j * p + j];
   const history = adjusted(w, fit, k).map((v, t) => v - w.season[t]);
   const n = w.h.prices.length;

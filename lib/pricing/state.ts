@@ -43,6 +43,8 @@ export interface DemandState {
   seasonPeriod: number;
   seasons: Record<string, number[]>;
   priors: Record<string, Record<string, Prior>>;
+  /** Factor (≥ 1) the split-half check scaled the noise variances by (see fit.ts calibrate). */
+  varianceCalibration: number;
   products: ProductState[];
   warnings: DemandWarning[];
 }
