@@ -4,22 +4,23 @@
 import { readFileSync } from 'node:fs';
 import { fitDemand, optimizePrice, type DemandObservation } from '../lib/pricing/index.js';
 import { forecastTrends } from '../lib/trend/index.js';
-import { simulateDemand, rng } from '../test/pricing-sim.js';
+import { simulateDemand, simulateScanner, rng, type Simulation } from '../test/pricing-sim.js';
 import { SHARED, has } from './data.js';
 
-export interface SimulationRow { scenario: string; products: number; bias: number; rmse: number; coverage80: number; medianPriceError: number; within5: number }
+export interface SimulationRow { scenario: string; products: number; seconds: number; bias: number; rmse: number; coverage80: number; medianPriceError: number; within5: number }
 export interface AvocadoRow { method: string; rmse: number; ratio?: number; coverage80?: number; note?: string }
 
 const HOLDOUT = 20;
 
-async function simulationRow(scenario: string, options: Parameters<typeof simulateDemand>[0], holidays: boolean): Promise<SimulationRow> {
-  const sim = simulateDemand(options);
+async function simulationRow(scenario: string, sim: Simulation, seed: number, holidays: boolean, optimizeExtra: Record<string, unknown> = {}): Promise<SimulationRow> {
+  const t0 = performance.now();
   const model = await fitDemand(sim.observations, { frequency: 'weekly', groups: sim.groups, ...(holidays ? { holidays: sim.holidays } : {}) });
+  const seconds = (performance.now() - t0) / 1000;
   let bias = 0;
   let squared = 0;
   let inside = 0;
   const priceErrors: number[] = [];
-  const r = rng((options?.seed ?? 1) + 1000);
+  const r = rng(seed + 1000);
   for (const p of sim.products) {
     const e = model.elasticity(p.product);
     bias += e.estimate - p.elasticity;
@@ -32,12 +33,12 @@ async function simulationRow(scenario: string, options: Parameters<typeof simula
     const target = p.basePrice * (0.9 + 0.2 * r.uniform());
     const cost = p.elasticity < -1 ? (target * (1 + p.elasticity)) / p.elasticity : 0.5 * p.basePrice;
     const truth = p.elasticity < -1 ? Math.min(max, Math.max(min, (cost * p.elasticity) / (1 + p.elasticity))) : max;
-    const rec = await optimizePrice(model, { product: p.product, cost, min, max, promotion: false, points: 121 });
+    const rec = await optimizePrice(model, { product: p.product, cost, min, max, promotion: false, points: 121, ...optimizeExtra });
     priceErrors.push(Math.abs(rec.price / truth - 1));
   }
   const n = sim.products.length;
   priceErrors.sort((a, b) => a - b);
-  return { scenario, products: n, bias: bias / n, rmse: Math.sqrt(squared / n), coverage80: inside / n, medianPriceError: priceErrors[Math.floor(n / 2)], within5: priceErrors.filter((v) => v <= 0.05).length / n };
+  return { scenario, products: n, seconds, bias: bias / n, rmse: Math.sqrt(squared / n), coverage80: inside / n, medianPriceError: priceErrors[Math.floor(n / 2)], within5: priceErrors.filter((v) => v <= 0.05).length / n };
 }
 
 interface AvocadoSeries { key: string; type: string; dates: string[]; prices: number[]; volumes: number[] }
@@ -147,9 +148,12 @@ export async function runPricingBenchmark(log: (s: string) => void): Promise<{ s
     ['200 products, noise 0.3', { products: 200, groups: 10, weeks: 104, seed: 32, noise: 0.3 }, true],
     ['200 products, 156 weeks, no competitor price', { products: 200, groups: 10, weeks: 156, seed: 33, competitor: false }, true],
   ] as const) {
-    simulation.push(await simulationRow(scenario, options, holidays));
+    simulation.push(await simulationRow(scenario, simulateDemand(options), options.seed, holidays));
     log(`simulation: ${scenario} done`);
   }
+  // Scanner form: rivals' prices in the store that week as covariates; optimised with no deal or feature running.
+  simulation.push(await simulationRow('scanner: 30 stores × 8 brands, 120 weeks, 7 rival prices + deal + feature as covariates (groups = brand)', simulateScanner({ stores: 30, brands: 8, weeks: 120, seed: 34 }), 34, false, { covariates: { deal: 0, feature: 0 } }));
+  log('simulation: scanner done');
   const avocadoRows = has('forecast/avocado/avocado.csv') ? await avocado(log) : (log('skip avocado: data absent'), []);
 
   const speed: Record<string, string | number> = {};

@@ -111,3 +111,48 @@ export function simulateDemand(options: SimulationOptions = {}): Simulation {
   for (let y = 0; y < years; y++) for (const w of HOLIDAY_WEEKS) holidays.push(new Date(start + (y * 52 + w) * WEEK).toISOString().slice(0, 10));
   return { observations, products: truth, groups: groupOf, holidays, start };
 }
+
+export interface ScannerOptions { stores?: number; brands?: number; weeks?: number; seed?: number; noise?: number }
+
+/**
+ * Retail scanner data in the form storecast is judged on (stores × brands, weekly): every brand's
+ * price in the store that week (rivals' as covariates `logPrice:<brand>`, log scale), deal and
+ * feature flags (features cluster on deals). Each brand's demand reacts to two neighbouring brands.
+ */
+export function simulateScanner(options: ScannerOptions = {}): Simulation {
+  const { stores = 30, brands = 8, weeks = 120, seed = 1, noise = 0.2 } = options;
+  const r = rng(seed);
+  const start = Date.UTC(2022, 0, 3);
+  const brandElasticity = Array.from({ length: brands }, (_, b) => -1.5 - (2 * b) / Math.max(1, brands - 1));
+  const brandPrice = Array.from({ length: brands }, () => 1.5 + 3 * r.uniform());
+  const observations: DemandObservation[] = [];
+  const products: SimulatedProduct[] = [];
+  const groups: Record<string, string> = {};
+  for (let s = 0; s < stores; s++) {
+    const elasticity = brandElasticity.map((e) => e + 0.3 * r.normal());
+    const dealEffect = brandElasticity.map(() => 0.3 + 0.1 * r.normal());
+    const level = brandElasticity.map(() => 4 + 0.5 * r.normal());
+    const regular = brandPrice.map(() => 1);
+    brandElasticity.forEach((_, b) => {
+      const product = `store${s}/brand${b}`;
+      products.push({ product, group: `brand${b}`, elasticity: elasticity[b], promotionEffect: dealEffect[b], basePrice: brandPrice[b] });
+      groups[product] = `brand${b}`;
+    });
+    for (let t = 0; t < weeks; t++) {
+      const deal = brandPrice.map(() => r.uniform() < 0.15);
+      const feature = deal.map((d) => r.uniform() < (d ? 0.5 : 0.03));
+      for (let b = 0; b < brands; b++) if (r.uniform() < 0.08) regular[b] = PRICE_LEVELS[Math.floor(r.uniform() * PRICE_LEVELS.length)];
+      const price = brandPrice.map((p, b) => Number((p * regular[b] * (deal[b] ? 0.85 : 1)).toFixed(2)));
+      for (let b = 0; b < brands; b++) {
+        level[b] += 0.01 * r.normal();
+        const rivals = [(b + 1) % brands, (b + brands - 1) % brands];
+        let log = level[b] + elasticity[b] * Math.log(price[b] / brandPrice[b]) + (deal[b] ? dealEffect[b] : 0) + (feature[b] ? 0.5 : 0) + noise * r.normal();
+        for (const j of rivals) log += 0.3 * Math.log(price[j] / brandPrice[j]);
+        const covariates: Record<string, number> = { deal: deal[b] ? 1 : 0, feature: feature[b] ? 1 : 0 };
+        for (let j = 0; j < brands; j++) if (j !== b) covariates[`logPrice:brand${j}`] = Math.log(price[j]);
+        observations.push({ product: `store${s}/brand${b}`, date: new Date(start + t * WEEK).toISOString().slice(0, 10), price: price[b], units: Math.max(0, Math.round(Math.exp(log))), covariates });
+      }
+    }
+  }
+  return { observations, products, groups, holidays: [], start };
+}

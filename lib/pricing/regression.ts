@@ -69,7 +69,13 @@ export interface RegressionFit {
 }
 
 /** `precision[j]`, `priorMean[j]` for the feature columns; pass tiny precisions for an (almost) unpooled fit. */
-export function solveDesign(d: Design, precision: ArrayLike<number>, priorMean: ArrayLike<number>, sigma2?: number): RegressionFit {
+interface Sums { xtx: Float64Array; xty: Float64Array; yy: number; count: number }
+/** Cross-products of a design, computed once: the pooled fit solves it again for every point of the τ grid. */
+const sumsCache = new WeakMap<Design, Sums>();
+
+function designSums(d: Design): Sums {
+  const cached = sumsCache.get(d);
+  if (cached) return cached;
   const p = d.columns.length;
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
@@ -88,6 +94,14 @@ export function solveDesign(d: Design, precision: ArrayLike<number>, priorMean: 
     }
   }
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) xtx[j * p + i] = xtx[i * p + j];
+  const sums = { xtx, xty, yy, count };
+  sumsCache.set(d, sums);
+  return sums;
+}
+
+export function solveDesign(d: Design, precision: ArrayLike<number>, priorMean: ArrayLike<number>, sigma2?: number): RegressionFit {
+  const p = d.columns.length;
+  const { xtx, xty, yy, count } = designSums(d);
   // The noise variance comes from the unpooled fit (passed back in for the pooled one).
   let s2 = sigma2;
   if (s2 === undefined) {
