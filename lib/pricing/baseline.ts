@@ -1,5 +1,5 @@
 import { filter, fitEts, type EtsFit, type EtsParams, type EtsSpec } from '../trend/models/ets.js';
-import { seasonalIndices } from '../trend/seasonality.js';
+import { centredMovingAverage, seasonalIndices } from '../trend/seasonality.js';
 
 /**
  * The baseline of log units is the forecasting engine's exponential smoothing (lib/trend ETS with
@@ -89,6 +89,40 @@ export function poolSeason(indices: Float64Array[], period: number): Float64Arra
     noise += spread / (count - 1) / count;
     signal += mean[k] ** 2;
   }
+  const shrink = signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
+  return shrink > 0 ? mean.map((v) => v * shrink) : undefined;
+}
+
+/**
+ * A lone product's own season, when nothing can be pooled: its cycles are the replicates. The
+ * detrended values (the engine's centred moving average) at each position are averaged over the
+ * cycles and shrunk by their cycle-to-cycle spread, as poolSeason does across products. Needs
+ * three cycles (two replicates of every position after the moving average's edges).
+ */
+export function ownSeason(z: Float64Array, first: number, period: number): Float64Array | undefined {
+  if (!period || z.length < 3 * period) return undefined;
+  const trend = centredMovingAverage(z, period);
+  const sums = new Float64Array(period);
+  const squares = new Float64Array(period);
+  const counts = new Float64Array(period);
+  for (let t = 0; t < z.length; t++) {
+    if (Number.isNaN(trend[t])) continue;
+    const k = (((first + t) % period) + period) % period;
+    const d = z[t] - trend[t];
+    sums[k] += d;
+    squares[k] += d * d;
+    counts[k]++;
+  }
+  const mean = new Float64Array(period);
+  let signal = 0;
+  let noise = 0;
+  for (let k = 0; k < period; k++) {
+    if (counts[k] < 2) return undefined;
+    mean[k] = sums[k] / counts[k];
+    noise += (squares[k] - counts[k] * mean[k] ** 2) / (counts[k] - 1) / counts[k];
+  }
+  const centre = mean.reduce((a, b) => a + b, 0) / period;
+  for (let k = 0; k < period; k++) { mean[k] -= centre; signal += mean[k] ** 2; }
   const shrink = signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
   return shrink > 0 ? mean.map((v) => v * shrink) : undefined;
 }

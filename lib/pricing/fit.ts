@@ -1,8 +1,7 @@
 import { invalidInput, throwIfAborted, yieldToEventLoop } from '../errors.js';
 import type { EtsParams, EtsSpec } from '../trend/models/ets.js';
-import { LOCAL_LEVEL, defaultParams, fitBaseline, onGrid, poolSeason, productSeason, type Grid } from './baseline.js';
+import { LOCAL_LEVEL, defaultParams, fitBaseline, onGrid, ownSeason, poolSeason, productSeason, type Grid } from './baseline.js';
 import { SEASON } from './calendar.js';
-import { isSeasonal } from '../trend/seasonality.js';
 import { defaultPrior, metaAnalysis, MIN_PRODUCTS, type Prior } from './pooling.js';
 import { buildDesign, solveDesign, type Design, type RegressionFit } from './regression.js';
 import type { DemandState, ProductState } from './state.js';
@@ -169,9 +168,9 @@ function updateSeasons(work: Work[], k: number, period: number): Record<string, 
     for (const i of list) {
       const w = work[i];
       let key = shared;
-      // Nothing to pool with (a lone product): its own season, if the engine's test finds one in three full cycles.
-      const z = indices[i] && !shared && w.grid.length >= 3 * period ? adjusted(w, w.pooled!, k) : undefined;
-      if (z && isSeasonal(z, period)) { key = productKey(w.h.product); seasons[key] = Array.from(indices[i]!); }
+      // Nothing to pool with (a lone product): its own season, from its own cycles.
+      const own = shared ? undefined : ownSeason(adjusted(w, w.pooled!, k), w.grid.first, period);
+      if (own) { key = productKey(w.h.product); seasons[key] = Array.from(own); }
       w.seasonKey = key;
       const profile = seasons[key];
       w.season = profile ? Float64Array.from({ length: w.grid.length }, (_, t) => profile[(((w.grid.first + t) % period) + period) % period]) : new Float64Array(w.grid.length);
@@ -230,10 +229,10 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
   const noVariation = products.filter((p) => p.prices.changes === 0).map((p) => p.product);
   if (noVariation.length) warnings.push({ code: 'NO_PRICE_VARIATION', message: `${noVariation.length} product(s) never changed price (${noVariation.slice(0, 5).join(', ')}${noVariation.length > 5 ? ', …' : ''}): their elasticity is their group's prior, with its wide interval.` });
   const pricePrior = priors[ALL][PRICE];
-  if (pricePrior.products < MIN_PRODUCTS) warnings.push({ code: 'DEFAULT_PRIOR', message: `Only ${pricePrior.products} product(s) have an informative price history: elasticities are not pooled across products; products without one get a default prior (${pricePrior.mean} ± ${pricePrior.sd}).` });
+  if (pricePrior.products < MIN_PRODUCTS) warnings.push({ code: 'DEFAULT_PRIOR', message: `Fewer than ${MIN_PRODUCTS} products have an informative price history: elasticities are not pooled across products, and each leans on a wide default prior (${pricePrior.mean} ± ${pricePrior.sd}).` });
   const small = [...new Set(work.filter((w) => priors[groupKey(w.h.group)][PRICE] === priors[ALL][PRICE] && w.h.group !== '').map((w) => w.h.group))];
   if (small.length) warnings.push({ code: 'GROUP_TOO_SMALL', message: `Group(s) ${small.slice(0, 5).join(', ')} have fewer than ${MIN_PRODUCTS} products with informative prices: they borrow the prior of all products.` });
-  if (period && work.some((w) => w.grid.length >= 2 * period) && !Object.keys(seasons).length) warnings.push({ code: 'SEASON_NOT_POOLED', message: `Seasonality was not modelled: fewer than ${MIN_PRODUCTS} products per group have two full cycles, or their patterns disagree.` });
+  if (period && work.some((w) => w.grid.length >= 2 * period) && !Object.keys(seasons).length) warnings.push({ code: 'SEASON_NOT_POOLED', message: `Seasonality was not modelled: fewer than ${MIN_PRODUCTS} products have two full cycles (a lone product needs three), or their patterns are lost in noise.` });
   options.onProgress?.({ phase: 'fit', loaded: total, total });
   return {
     format: 'storecast-demand-model', version: DEMAND_FORMAT_VERSION, createdAt: new Date().toISOString(),

@@ -48,7 +48,8 @@ export class DemandModelImpl implements DemandModel {
 
   coefficients(product: string): Record<string, Elasticity> {
     const p = this.product(product);
-    return Object.fromEntries(this.state.featureNames.map((name, j) => [name, this.#interval(p, j)]));
+    // A driver the product never had has no effect of its own (its column was constant): left out.
+    return Object.fromEntries(this.state.featureNames.flatMap((name, j) => (p.present[j] ? [[name, this.#interval(p, j)]] : [])));
   }
 
   /** Log-scale mean and sd of one scenario (the optimiser's entry: no rounding, no batch). */

@@ -72,7 +72,7 @@ export interface DemandModel {
   readonly effects: string[];
   elasticity(product: string): Elasticity;
   elasticityDetail(product: string): ElasticityDetail;
-  /** All effects of a product (log-units change per unit of each feature; price as log price). */
+  /** The product's effects with 80% intervals (log-units change per unit of each driver; price and competitorPrice per log unit); drivers it never had are left out. */
   coefficients(product: string): Record<string, Elasticity>;
   predict(scenarios: DemandScenario[]): Promise<DemandPredictionBatch>;
   toBytes(): Promise<Uint8Array>;

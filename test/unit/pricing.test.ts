@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fitDemand, loadDemandModel, optimizePrice, type DemandModel, type DemandObservation } from '../../lib/pricing/index.js';
 import { StorecastError } from '../../lib/errors.js';
 import { cholesky, choleskyInverse, choleskySolve } from '../../lib/pricing/linalg.js';
-import { rng, simulateDemand } from '../pricing-sim.js';
+import { rng, simulateDemand, simulateScanner } from '../pricing-sim.js';
 
 async function expectInvalid(run: () => Promise<unknown>, message: RegExp): Promise<StorecastError> {
   const error = await run().then(() => undefined, (e: unknown) => e);
@@ -239,6 +239,51 @@ describe('covariates (scanner-style: competing brands and several flags)', () =>
     expect(c.price.estimate).toBeLessThan(-1.6);
     expect(c.logPriceRival.estimate).toBeGreaterThan(0.5);
     expect(c.feature.estimate).toBeGreaterThan(0.15);
+  });
+});
+
+describe('scanner data', () => {
+  it('recovers brand elasticities with rival prices as covariates and leaves out the own-brand column', async () => {
+    const sim = simulateScanner({ stores: 8, brands: 4, weeks: 80, seed: 3 });
+    const model = await fitDemand(sim.observations, { frequency: 'weekly', groups: sim.groups });
+    let inside = 0;
+    for (const p of sim.products) { const e = model.elasticity(p.product); if (p.elasticity >= e.low && p.elasticity <= e.high) inside++; }
+    expect(inside / sim.products.length).toBeGreaterThan(0.6);
+    const c = model.coefficients('store0/brand0');
+    expect(Object.keys(c)).not.toContain('logPrice:brand0');
+    expect(c['logPrice:brand1'].estimate).toBeGreaterThan(0.1);
+    expect(c.feature.estimate).toBeGreaterThan(0.3);
+  });
+});
+
+describe('baseline and long tasks', () => {
+  it('models a lone product\'s own season when its history holds three cycles', async () => {
+    const r = rng(4);
+    const rows: DemandObservation[] = [];
+    for (let t = 0; t < 160; t++) {
+      const price = 5 * (t % 6 < 3 ? 1 : 1.1);
+      rows.push({ product: 'solo', date: new Date(Date.UTC(2021, 0, 4) + t * 7 * 86_400_000), price, units: Math.round(Math.exp(5 + 0.6 * Math.sin((2 * Math.PI * t) / 52) - 2 * Math.log(price / 5) + 0.05 * r.normal())) });
+    }
+    const model = await fitDemand(rows, { frequency: 'weekly' });
+    const state = (model as unknown as { state: { seasons: Record<string, number[]> } }).state;
+    expect(Object.keys(state.seasons)).toContain('product:solo');
+    // A peak and a trough half a year apart, at the same price.
+    const day = (t: number): string => new Date(Date.UTC(2021, 0, 4) + t * 7 * 86_400_000).toISOString();
+    const [peak, trough] = await model.predict([{ product: 'solo', date: day(160 + 13 - 0), price: 5 }, { product: 'solo', date: day(160 + 39), price: 5 }]);
+    expect(peak.units / trough.units).toBeGreaterThan(2);
+    expect(model.elasticity('solo').estimate).toBeCloseTo(-2, 0);
+  });
+
+  it('reports progress and stops on abort', async () => {
+    const sim = simulateDemand({ products: 10, weeks: 60, seed: 2 });
+    const seen: number[] = [];
+    await fitDemand(sim.observations, { onProgress: (p) => seen.push(p.loaded / p.total) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    const controller = new AbortController();
+    controller.abort();
+    const error = await fitDemand(sim.observations, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
+    expect((error as StorecastError).code).toBe('ABORTED');
   });
 });
 
