@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitDemand, loadDemandModel, optimizePrice, type DemandModel, type DemandObservation } from '../../lib/pricing/index.js';
 import { StorecastError } from '../../lib/errors.js';
+import * as storecast from '../../lib/index.js';
 import { cholesky, choleskyInverse, choleskySolve } from '../../lib/pricing/linalg.js';
 import { rng, simulateDemand, simulateScanner } from '../pricing-sim.js';
 
@@ -30,6 +31,14 @@ function constantElasticity(options: { elasticity: number; price: number; weeks?
   }
   return out;
 }
+
+describe('entry points', () => {
+  it("exports the pricing API from 'storecast' as well", () => {
+    expect(storecast.fitDemand).toBe(fitDemand);
+    expect(storecast.optimizePrice).toBe(optimizePrice);
+    expect(storecast.loadDemandModel).toBe(loadDemandModel);
+  });
+});
 
 describe('linalg', () => {
   it('solves and inverts a symmetric positive-definite system', () => {
