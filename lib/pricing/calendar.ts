@@ -30,8 +30,3 @@ export function periodIndex(ms: number, calendar: Calendar): number {
   const months = d.getUTCFullYear() * 12 + d.getUTCMonth();
   return calendar.frequency === 'monthly' ? months : calendar.frequency === 'quarterly' ? Math.floor(months / 3) : d.getUTCFullYear();
 }
-
-export function seasonPosition(period: number, calendar: Calendar): number {
-  const m = SEASON[calendar.frequency];
-  return m ? ((period % m) + m) % m : 0;
-}

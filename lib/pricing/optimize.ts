@@ -54,7 +54,7 @@ export async function optimizePrice(demand: DemandModel, options: OptimizePriceO
 
   const start = options.date === undefined ? p.last + 1 : periodIndex(toMs(options.date, 'options.date'), demand.calendar);
   const candidates = new Set<number>();
-  for (let i = 0; i < points; i++) candidates.add(points === 1 ? bounds.lo : bounds.lo * (bounds.hi / bounds.lo) ** (i / (points - 1)));
+  for (let i = 0; i < points; i++) candidates.add(bounds.lo * (bounds.hi / bounds.lo) ** (i / (points - 1)));
   // Prices the product was sold at are on the curve too: there the data speak, not the model's shape.
   for (const seen of p.prices.seen) if (seen >= bounds.lo && seen <= bounds.hi) candidates.add(seen);
   if (current >= bounds.lo && current <= bounds.hi) candidates.add(current);

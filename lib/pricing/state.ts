@@ -28,6 +28,7 @@ export interface ProductState {
   present: boolean[];
   featureMeans: number[];
   lastFeatures: number[];
+  /** `seen`: the distinct prices sold at (candidates for the optimiser); empty beyond 200 of them. */
   prices: { min: number; max: number; last: number; changes: number; seen: number[] };
   observations: number;
 }
