@@ -67,6 +67,7 @@ export default defineConfig(({ mode }) => {
             trend: resolve('lib/trend/index.ts'),
             text: resolve('lib/text/index.ts'),
             price: resolve('lib/price/index.ts'),
+            pricing: resolve('lib/pricing/index.ts'),
             widgets: resolve('lib/widgets/index.ts'),
             vite: resolve('lib/vite/index.ts'),
           },

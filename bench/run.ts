@@ -1,4 +1,4 @@
-// npm run bench [-- forecast|price|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
+// npm run bench [-- forecast|price|pricing|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
 // --r-slow also runs R's ets()/auto.arima() on M4 Hourly (hours on one core; run on every core, each series cached in .cache/r-forecasts as it is done, so a stopped run resumes).
 import { runForecastBenchmark } from './forecast.js';
 import { runPriceBenchmark } from './price.js';
@@ -29,6 +29,21 @@ if (all || wanted.includes('price')) {
     table(['timing', 'value'], Object.entries(timings).map(([k, v]) => [k, v])),
   ].join('\n\n');
   writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
+}
+
+if (all || wanted.includes('pricing')) {
+  const { runPricingBenchmark } = await import('./pricing.js');
+  const { simulation, avocado, speed } = await runPricingBenchmark(log);
+  const body = [
+    'Simulated weekly demand with known truth (test/pricing-sim.ts): elasticities from −4 to −0.5 (group centres, products spread ±0.3 around them), a drifting level, annual seasonality per group, holiday lifts, promotions (−20% price, own lift) far more frequent in holiday weeks, a competitor price, log-normal noise. Bias and RMSE of the own-price elasticity, share of true elasticities inside the 80% interval (target 0.75–0.85); optimal-price error = |recommended / true optimum − 1| for profit under the same limits (0.75–1.3 × base price), target median ≤ 5%.',
+    table(['scenario', 'products', 'fit s', 'bias', 'RMSE', '80% coverage', 'median price error', 'within 5%'], simulation.map((r) => [r.scenario, r.products, r.seconds, r.bias, r.rmse, r.coverage80, r.medianPriceError, r.within5])),
+    '### Avocado (../shared/data/forecast/avocado): volume at the observed prices, last 20 weeks held out',
+    'RMSE of log volume over every held-out week of every region × type series; ratio to the best baseline (target for fitDemand ≤ 0.95); coverage of the 80% interval where the method has one. All rows computed in this run.',
+    table(['method', 'RMSE log units', 'ratio to best baseline', '80% coverage', 'note'], avocado.map((r) => [r.method, r.rmse, r.ratio, r.coverage80, r.note])),
+    '### Speed (Node, this machine)',
+    table(['what', 'value'], Object.entries(speed).map(([k, v]) => [k, v])),
+  ].join('\n\n');
+  writeSection('Dynamic pricing (fitDemand, optimizePrice)', 'npm run bench -- pricing', body);
 }
 
 if (all || wanted.includes('encoder')) {

@@ -10,4 +10,5 @@ export { init, runtimeInfo, type BackendName, type InitOptions, type RuntimeInfo
 export * from './trend/index.js';
 export * from './text/index.js';
 export * from './price/index.js';
+export * from './pricing/index.js';
 export { createStorecast, type Storecast, type CreateStorecastOptions } from './worker/index.js';

@@ -50,7 +50,7 @@ export interface Decomposition {
   strength: number;
 }
 
-function centredMovingAverage(values: ArrayLike<number>, m: number): Float64Array {
+export function centredMovingAverage(values: ArrayLike<number>, m: number): Float64Array {
   const n = values.length;
   const out = new Float64Array(n).fill(NaN);
   const half = Math.floor(m / 2);

@@ -36,7 +36,7 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
  * The state-space recursion. It runs ~1,500 times per series during fitting, so the spec is turned
  * into flags once and log|forecast| is accumulated as a running product (one Math.log per 32 steps).
  */
-function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array): FilterResult {
+export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array): FilterResult {
   const additiveError = spec.error === 'A';
   const seasonKind = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
   const positiveOnly = !additiveError || seasonKind === 2;
