@@ -17,8 +17,20 @@ export type StorecastWarningCode =
   | 'BACKEND_FALLBACK'
   /** The input was regrouped or reinterpreted (e.g. daily dates summed into weeks). */
   | 'INPUT_REGROUPED'
-  /** An estimate rests on too little data and falls back to a prior or a wide range. */
-  | 'WEAK_EVIDENCE';
+  /** Demand: periods with 0 units were left out of the log-scale fit. */
+  | 'ZERO_UNITS_LEFT_OUT'
+  /** Demand: a driver (covariate) given for a product that never had it was ignored. */
+  | 'DRIVER_IGNORED'
+  /** Demand: a driver not given for a scenario took the product's last observed value. */
+  | 'DRIVER_ASSUMED'
+  /** Demand: a product never changed price; its elasticity is its group's prior. */
+  | 'NO_PRICE_VARIATION'
+  /** Demand: too few informative products to pool; a wide default prior is used. */
+  | 'DEFAULT_PRIOR'
+  /** Demand: a group too small to pool borrows the prior of all products. */
+  | 'GROUP_TOO_SMALL'
+  /** Demand: seasonality could not be estimated and was left out. */
+  | 'SEASON_NOT_POOLED';
 
 export const warning = (code: StorecastWarningCode, message: string): StorecastWarning => ({ code, message });
 

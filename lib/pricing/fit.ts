@@ -7,6 +7,7 @@ import { buildDesign, solveDesign, type Design, type RegressionFit } from './reg
 import type { DemandState, ProductState } from './state.js';
 import { PRICE, validateObservations, type ProductHistory } from './validate.js';
 import type { DemandWarning, FitDemandOptions } from './types.js';
+import { progressReporter } from '../progress.js';
 
 /** Baseline refits between regressions: the second one sees effects estimated against a fitted baseline. */
 const ROUNDS = 2;
@@ -194,10 +195,11 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
   // Progress counts product fits: one baseline per round, then the final regression.
   const total = (ROUNDS + 1) * work.length;
   let done = 0;
+  const progress = progressReporter(options.onProgress);
   let lastYield = Date.now();
   const tick = async (): Promise<void> => {
     done++;
-    if (done % 64 === 0 || done === total) options.onProgress?.({ phase: 'fit', loaded: done, total });
+    if (done % 64 === 0 || done === total) progress.report('fit', done, total, 'steps');
     if (Date.now() - lastYield > 50) { throwIfAborted(options.signal); await yieldToEventLoop(); lastYield = Date.now(); }
   };
   let priors: Record<string, Record<string, Prior>> = {};
@@ -233,7 +235,7 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
   const small = [...new Set(work.filter((w) => priors[groupKey(w.h.group)][PRICE] === priors[ALL][PRICE] && w.h.group !== '').map((w) => w.h.group))];
   if (small.length) warnings.push({ code: 'GROUP_TOO_SMALL', message: `Group(s) ${small.slice(0, 5).join(', ')} have fewer than ${MIN_PRODUCTS} products with informative prices: they borrow the prior of all products.` });
   if (period && work.some((w) => w.grid.length >= 2 * period) && !Object.keys(seasons).length) warnings.push({ code: 'SEASON_NOT_POOLED', message: `Seasonality was not modelled: fewer than ${MIN_PRODUCTS} products have two full cycles (a lone product needs three), or their patterns are lost in noise.` });
-  options.onProgress?.({ phase: 'fit', loaded: total, total });
+  progress.report('fit', total, total, 'steps');
   return {
     format: 'storecast-demand-model', version: DEMAND_FORMAT_VERSION, createdAt: new Date().toISOString(),
     frequency: calendar.frequency, anchor: calendar.anchor, featureNames, holidayPeriods: data.holidayPeriods,

@@ -27,10 +27,7 @@ export interface DemandScenario {
   covariates?: Record<string, number>;
 }
 
-export interface DemandWarning {
-  code: string;
-  message: string;
-}
+export type DemandWarning = import('../warnings.js').StorecastWarning;
 
 export interface FitDemandOptions extends LongTaskOptions {
   /** Period of the history; inferred from the dates when absent. */
