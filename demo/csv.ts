@@ -1,6 +1,7 @@
 // The merchant's own catalog from a CSV file: parsed by Papa Parse, columns mapped by the user.
 import Papa from 'papaparse';
 import type { Product } from '../lib/index.js';
+import { columnSeparator, parseMoney, type DecimalSeparator } from './money.js';
 
 export interface ParsedCsv { columns: string[]; rows: Record<string, string>[] }
 
@@ -25,6 +26,12 @@ export function toProducts(csv: ParsedCsv, mapping: Mapping): { products: Produc
   const errors: string[] = [];
   const products: Product[] = [];
   if (!mapping.title) return { products, errors: ['Choose which column holds the product title.'] };
+  let separator: DecimalSeparator | undefined;
+  try {
+    separator = mapping.price ? columnSeparator(csv.rows.map((row) => row[mapping.price!] ?? '')) : undefined;
+  } catch (error) {
+    return { products, errors: [(error as Error).message] };
+  }
   csv.rows.forEach((row, i) => {
     const title = row[mapping.title!]?.trim();
     if (!title) { errors.push(`Row ${i + 2}: empty title.`); return; }
@@ -34,9 +41,10 @@ export function toProducts(csv: ParsedCsv, mapping: Mapping): { products: Produc
     if (mapping.brand && row[mapping.brand]) product.brand = row[mapping.brand];
     if (mapping.description && row[mapping.description]) product.description = row[mapping.description];
     if (mapping.price && row[mapping.price]?.trim()) {
-      const price = Number(row[mapping.price].replace(/[^0-9.\-]/g, ''));
-      if (!Number.isFinite(price) || price <= 0) { errors.push(`Row ${i + 2}: price "${row[mapping.price]}" is not a positive number.`); return; }
-      product.price = price;
+      const { value, problem } = parseMoney(row[mapping.price], separator);
+      if (problem) { errors.push(`Row ${i + 2}: price "${row[mapping.price].trim()}" ${problem}.`); return; }
+      if (!(value > 0)) { errors.push(`Row ${i + 2}: price "${row[mapping.price].trim()}" is not a positive number.`); return; }
+      product.price = value;
     }
     products.push(product);
   });

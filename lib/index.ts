@@ -5,7 +5,8 @@
  */
 export { env, type StorecastEnv } from './config.js';
 export { StorecastError, type StorecastErrorCode } from './errors.js';
-export type { Progress, ProgressCallback, LongTaskOptions } from './progress.js';
+export type { Progress, ProgressCallback, ProgressUnit, LongTaskOptions } from './progress.js';
+export type { StorecastWarning, StorecastWarningCode } from './warnings.js';
 export { init, runtimeInfo, type BackendName, type InitOptions, type RuntimeInfo, type SkippedBackend } from './runtime/index.js';
 export * from './trend/index.js';
 export * from './text/index.js';

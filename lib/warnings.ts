@@ -11,6 +11,8 @@ export interface StorecastWarning {
 export type StorecastWarningCode =
   /** A model file could not be loaded; the result was computed without it. */
   | 'MODEL_UNAVAILABLE'
+  /** A member of an ensemble could not take part for this input (named in the message, with why). */
+  | 'MEMBER_SKIPPED'
   /** A requested model cannot handle this input; another one answered (named in the message). */
   | 'MODEL_SUBSTITUTED'
   /** A TF.js backend failed to start or lost its device; a slower one runs instead. */

@@ -6,6 +6,8 @@ import type { Product } from './types.js';
 export const MAX_TRAIN_PRODUCTS = 50_000;
 export const MIN_TRAIN_PRODUCTS = 20;
 const MAX_FIELD_CHARS = 100_000;
+/** No product costs more; larger values are unit or data-entry errors, and would overflow the squared-error sums. */
+export const MAX_PRICE = 1e12;
 
 const attributeValue = z.union([z.string().max(MAX_FIELD_CHARS), z.number().finite(), z.boolean()]);
 const productSchema = z.strictObject({
@@ -49,6 +51,7 @@ export function validateCatalog(catalog: unknown): { priced: Product[]; skipped:
     if (price === undefined || price === null) { skipped++; return; }
     if (typeof price !== 'number') throw invalidInput(`product ${index}: price is a ${typeof price} (${JSON.stringify(price)}); prices must be numbers.`, { index });
     if (!Number.isFinite(price) || price <= 0) throw invalidInput(`product ${index}: price ${price} is not a positive finite number.`, { index });
+    if (price > MAX_PRICE) throw invalidInput(`product ${index}: price ${price} is above ${MAX_PRICE}; check the unit (cents vs currency) or the data entry.`, { index });
     priced.push({ ...product, price });
   });
   if (priced.length < MIN_TRAIN_PRODUCTS) throw invalidInput(`only ${priced.length} product(s) have a price; at least ${MIN_TRAIN_PRODUCTS} are needed to learn prices.`);

@@ -46,6 +46,8 @@ export function promotionValue(value: unknown, where: string): number {
 
 export function positive(value: unknown, field: string, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalidInput(`${where}: ${field} must be a positive finite number, got ${JSON.stringify(value)}.`, { field });
+  // Revenue and profit multiply prices by units: beyond this they stop being finite, and no real figure is that large.
+  if (value > 1e12) throw invalidInput(`${where}: ${field} ${value} is above 1e12; check the unit or the data entry.`, { field });
   return value;
 }
 

@@ -1,4 +1,6 @@
-import { env, isNode } from '../config.js';
+import { env, isNode, joinUrl } from '../config.js';
+import { htmlInsteadOfFile, looksLikeHtml } from '../io.js';
+import { warning, type StorecastWarning } from '../warnings.js';
 import { StorecastError } from '../errors.js';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './probe.js';
 import type { BackendName, InitOptions, RuntimeInfo, SkippedBackend } from './types.js';
@@ -34,14 +36,38 @@ async function registerWasm(tf: Tf, wasmBaseUrl: string): Promise<void> {
 }
 
 async function trySetBackend(tf: Tf, name: BackendName): Promise<string | undefined> {
+  let failure: string | undefined;
   try {
     const ok = await tf.setBackend(name);
-    if (!ok) return `tf.setBackend('${name}') returned false`;
-    await tf.ready();
-    return undefined;
+    if (ok) await tf.ready();
+    else failure = `failed to start: tf.setBackend('${name}') returned false`;
   } catch (error) {
-    return `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+    failure = `failed to start: ${error instanceof Error ? error.message : String(error)}`;
   }
+  // The usual cause in a browser: the wasm file is not served where env.wasmBaseUrl says.
+  if (failure && name === 'wasm' && !isNode) failure += (await diagnoseWasm()) ?? '';
+  return failure;
+}
+
+/** Why the wasm backend could not load its file, when the file itself is the problem. */
+async function diagnoseWasm(): Promise<string | undefined> {
+  const url = joinUrl(env.wasmBaseUrl, 'tfjs-backend-wasm-simd.wasm');
+  try {
+    const response = await fetch(url);
+    const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 64);
+    if (!response.ok) return ` (${url}: HTTP ${response.status}; serve node_modules/storecast/dist/wasm/ at env.wasmBaseUrl)`;
+    if (looksLikeHtml(head, response.headers.get('content-type'))) return ` (${htmlInsteadOfFile(url, 'wasmBaseUrl').message})`;
+  } catch (error) {
+    return ` (${url}: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  return undefined;
+}
+
+/** Backends that failed (or lost their device) rather than being skipped by design. */
+function fallbackWarnings(skipped: SkippedBackend[], chosen: BackendName): StorecastWarning[] {
+  return skipped
+    .filter((s) => s.reason.startsWith('failed to start') || s.reason.startsWith('device was lost'))
+    .map((s) => warning('BACKEND_FALLBACK', `TF.js backend '${s.backend}' ${s.reason}; running on '${chosen}' instead, which can be slower.`));
 }
 
 async function chooseBackend(tf: Tf, requested: BackendName | 'auto', exclude: Set<BackendName>): Promise<RuntimeInfo> {
@@ -94,7 +120,7 @@ async function chooseBackend(tf: Tf, requested: BackendName | 'auto', exclude: S
   throw new StorecastError('BACKEND_UNAVAILABLE', `No TF.js backend could start (asked for '${requested}'): ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`, { details: { skipped } });
 
   function finish(backend: BackendName): RuntimeInfo {
-    return { backend, requested, skipped, environment: environment(), wasmThreads: backend === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), ...info };
+    return { backend, requested, skipped, environment: environment(), wasmThreads: backend === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), warnings: fallbackWarnings(skipped, backend), ...info };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { StorecastWarning } from '../warnings.js';
+
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface InitOptions {
@@ -27,4 +29,9 @@ export interface RuntimeInfo {
   wasmThreads: boolean;
   /** Set when the GPU device was lost and storecast fell back. */
   deviceLost?: BackendName;
+  /**
+   * Backends that should have run but failed (not those skipped by design, like a software GPU
+   * or WebGL in Node): results computed on this runtime repeat these.
+   */
+  warnings: StorecastWarning[];
 }

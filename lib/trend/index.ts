@@ -8,7 +8,9 @@ import { progressReporter } from '../progress.js';
 export type { ForecastOptions, Frequency, Interval, ModelChoice, SeriesInput, TrendForecast, TrendSummary } from './types.js';
 export * from './metrics.js';
 export { loadTrendModel, fineTuneTrendModel, type TrendModel } from './neural/index.js';
-import { neuralForecasts } from './neural/index.js';
+import { neuralForecasts, trendModelLoadFailure } from './neural/index.js';
+import { ensureRuntime } from '../runtime/index.js';
+import { addWarnings, warning, type StorecastWarning } from '../warnings.js';
 
 const MODELS: ModelChoice[] = ['auto', 'ensemble', 'lstm', 'ets', 'theta', 'seasonal-naive', 'intermittent'];
 const OPTION_KEYS = new Set(['horizon', 'levels', 'model', 'signal', 'onProgress', 'duplicateDates', 'trendModel', 'neural']);
@@ -26,7 +28,7 @@ function isoDate(ms: number, hourly: boolean): string {
   return hourly ? iso.slice(0, 19) + 'Z' : iso.slice(0, 10);
 }
 
-function assemble(prepared: PreparedSeries, result: EngineResult): TrendForecast {
+function assemble(prepared: PreparedSeries, result: EngineResult, warnings: StorecastWarning[]): TrendForecast {
   const trend = summariseTrend(prepared.values, result.mean);
   const firstBand = result.bands[0];
   const last = result.mean.length - 1;
@@ -38,6 +40,7 @@ function assemble(prepared: PreparedSeries, result: EngineResult): TrendForecast
     seasonality: result.decompositions.map((d) => ({ period: d.period, strength: Number(d.strength.toFixed(4)) })),
     model: result.members ? { name, members: result.members } : { name },
     summary: describe(trend, prepared.horizon, prepared.frequency, firstBand && { level: firstBand.level, lower: firstBand.lower[last], upper: firstBand.upper[last] }),
+    warnings,
   };
   if (prepared.times?.length) {
     const lastTime = prepared.times[prepared.times.length - 1];
@@ -63,12 +66,13 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
     }
   });
   const analyses = prepared.map((p, i) => analyseSeries(p, Array.isArray(list[i]) ? undefined : (list[i] as SeriesInput).seasonalPeriod));
+  const neuralSkipped = new Map<number, string>();
   const useNeural = model === 'lstm' || ((model === 'auto' || model === 'ensemble') && options.neural !== false);
   const neuralOptions = { required: model === 'lstm', model: options.trendModel, signal: options.signal };
   // First the network's backtests (they decide where it takes part), for the series where it can;
   // then its forecasts from the full history only where it won a weight: both batched across series.
   const neural = useNeural
-    ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)).slice(0, 1), { ...neuralOptions, finals: false, eligible: (i, window) => neuralCanJoin(model, analyses[i], window) })
+    ? await neuralForecasts(prepared, (p) => backtestOrigins(p.values.length, backtestLength(p.values.length, p.horizon)).slice(0, 1), { ...neuralOptions, finals: false, eligible: (i, window) => neuralCanJoin(model, analyses[i], window), onSkip: (i, reason) => neuralSkipped.set(i, reason) })
     : undefined;
   const plans: EnginePlan[] = [];
   const progress = progressReporter(options.onProgress);
@@ -83,7 +87,23 @@ export async function forecastTrends(list: Array<number[] | SeriesInput>, option
   const wanted = plans.flatMap((plan, i) => (plan.needsNeuralFinal ? [i] : []));
   const finals = wanted.length ? await neuralForecasts(wanted.map((i) => prepared[i]), () => [], neuralOptions) : undefined;
   const neuralFinal = new Map(wanted.map((i, k) => [i, finals?.[k]?.final]));
-  return plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i))));
+  const warnings = await seriesWarnings(prepared, model, useNeural && !neural, neural?.some((n) => n?.backtests?.length) ?? false, analyses.map((a) => !!a));
+  for (const [i, reason] of neuralSkipped) {
+    // A series too short or constant to model has no ensemble to leave the network out of.
+    if (analyses[i]) warnings[i].push(warning('MEMBER_SKIPPED', `The LSTM did not take part: ${reason}.`));
+  }
+  return plans.map((plan, i) => assemble(prepared[i], plan.finish(neuralFinal.get(i)), warnings[i]));
+}
+
+/** What each series' result must say it left out: the network, a failed backend, regrouped input. */
+async function seriesWarnings(prepared: PreparedSeries[], model: ModelChoice, neuralUnavailable: boolean, neuralRan: boolean, modelled: boolean[]): Promise<StorecastWarning[][]> {
+  const runtime = neuralRan ? (await ensureRuntime()).info.warnings : [];
+  return prepared.map((p, i) => {
+    const out = addWarnings([], ...p.warnings, ...runtime);
+    if (neuralUnavailable) out.push(warning('MODEL_UNAVAILABLE', `The pretrained LSTM could not be loaded (${trendModelLoadFailure() ?? 'unknown reason'}); this forecast uses the statistical models only.`));
+    if (model === 'lstm' && !modelled[i]) out.push(warning('MODEL_SUBSTITUTED', `model 'lstm' cannot forecast a constant series or one of fewer than 4 points; the forecast ${p.values.length < 4 ? 'repeats the last value' : 'is the constant value'}.`));
+    return out;
+  });
 }
 
 /** Forecast one sales or price history, with intervals and a plain-language trend summary. */

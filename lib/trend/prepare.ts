@@ -1,10 +1,16 @@
 import { invalidInput } from '../errors.js';
 import type { Frequency, ForecastOptions, SeriesInput } from './types.js';
+import { warning, type StorecastWarning } from '../warnings.js';
 
 /** Fitting uses at most this many recent points: older history adds cost, not accuracy. */
 export const MAX_FIT_POINTS = 4000;
 /** Inputs above this are refused as absurd rather than silently truncated. */
 export const MAX_INPUT_POINTS = 10_000_000;
+/**
+ * Largest magnitude accepted. Fitting squares and sums values: near 1e308 that overflows to
+ * Infinity and NaN. 1e15 leaves every intermediate finite and covers any real sales or money figure.
+ */
+export const MAX_ABS_VALUE = 1e15;
 
 export interface PreparedSeries {
   /** Regular, gap-free values (missing interior values interpolated), most recent last. */
@@ -19,6 +25,8 @@ export interface PreparedSeries {
   covariates: Record<string, Float64Array>;
   /** Notes on what was done to the input (gaps filled, history trimmed), for the model name. */
   notes: string[];
+  /** Changes to the input a user must know about (dates regrouped to a coarser frequency). */
+  warnings: StorecastWarning[];
 }
 
 const STEP_MS: Record<Frequency, number> = {
@@ -68,6 +76,7 @@ function validateValues(raw: unknown): Array<number | null> {
     if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
     if (typeof v !== 'number') throw invalidInput(`values[${i}] is a ${typeof v} (${JSON.stringify(v)}); values must be numbers (null or NaN for missing).`, { index: i });
     if (!Number.isFinite(v)) throw invalidInput(`values[${i}] is ${v}; values must be finite.`, { index: i });
+    if (Math.abs(v) > MAX_ABS_VALUE) throw invalidInput(`values[${i}] is ${v}; magnitudes above ${MAX_ABS_VALUE} are not supported (rescale the series, e.g. to thousands).`, { index: i });
   }
   return values as Array<number | null>;
 }
@@ -104,6 +113,7 @@ export function prepareSeries(input: number[] | SeriesInput, options: ForecastOp
   for (const key of Object.keys(series)) if (!known.has(key)) throw invalidInput(`Unknown field '${key}' in series input. Known fields: ${[...known].join(', ')}.`);
   let values = validateValues(series.values);
   const notes: string[] = [];
+  const warnings: StorecastWarning[] = [];
   let frequency = series.frequency;
   if (frequency !== undefined && !(frequency in STEP_MS)) throw invalidInput(`Unknown frequency '${String(frequency)}'. Use one of: ${Object.keys(STEP_MS).join(', ')}.`);
 
@@ -113,7 +123,7 @@ export function prepareSeries(input: number[] | SeriesInput, options: ForecastOp
     if (!Array.isArray(series.dates) || series.dates.length !== values.length) {
       throw invalidInput(`dates has ${Array.isArray(series.dates) ? series.dates.length : 'no'} entries but values has ${values.length}; they must match one to one.`);
     }
-    ({ values, times, stepMs, frequency } = regularise(values, series.dates.map(parseDate), frequency, options.duplicateDates ?? 'sum', notes));
+    ({ values, times, stepMs, frequency } = regularise(values, series.dates.map(parseDate), frequency, options.duplicateDates ?? 'sum', notes, warnings));
   }
   const { filled, start } = fillGaps(values, notes);
   if (times) times = times.slice(start);
@@ -134,7 +144,7 @@ export function prepareSeries(input: number[] | SeriesInput, options: ForecastOp
     notes.push(`fitted on the last ${MAX_FIT_POINTS} of ${filled.length} points`);
   }
   const covariates = prepareCovariates(series.covariates, values.length, start, filled.length - fitted.length, horizon);
-  return { values: Float64Array.from(fitted), times, stepMs, frequency, horizon, levels: [...levels].sort((a, b) => a - b), nonNegative: fitted.every((v) => v >= 0), covariates, notes };
+  return { values: Float64Array.from(fitted), times, stepMs, frequency, horizon, levels: [...levels].sort((a, b) => a - b), nonNegative: fitted.every((v) => v >= 0), covariates, notes, warnings };
 }
 
 function prepareCovariates(raw: SeriesInput['covariates'], length: number, trimmedStart: number, trimmedFit: number, horizon: number): Record<string, Float64Array> {
@@ -145,13 +155,13 @@ function prepareCovariates(raw: SeriesInput['covariates'], length: number, trimm
     if (!Array.isArray(list) || list.length !== length + horizon) {
       throw invalidInput(`covariate '${name}' needs ${length + horizon} values (history ${length} + horizon ${horizon}), got ${Array.isArray(list) ? list.length : typeof list}.`);
     }
-    if (list.some((v) => typeof v !== 'number' || !Number.isFinite(v))) throw invalidInput(`covariate '${name}' must hold finite numbers only.`);
+    if (list.some((v) => typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE)) throw invalidInput(`covariate '${name}' must hold finite numbers of magnitude ≤ ${MAX_ABS_VALUE} only.`);
     out[name] = Float64Array.from(list.slice(trimmedStart + trimmedFit));
   }
   return out;
 }
 
-function regularise(values: Array<number | null>, times: number[], given: Frequency | undefined, duplicates: 'sum' | 'mean' | 'last', notes: string[]) {
+function regularise(values: Array<number | null>, times: number[], given: Frequency | undefined, duplicates: 'sum' | 'mean' | 'last', notes: string[], warnings: StorecastWarning[]) {
   const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
   const sortedTimes: number[] = [];
   const sortedValues: Array<number | null> = [];
@@ -173,7 +183,14 @@ function regularise(values: Array<number | null>, times: number[], given: Freque
   if (merged) notes.push(`${merged} duplicate date(s) combined (${duplicates})`);
   if (sortedTimes.length < 2) return { values: sortedValues, times: sortedTimes, stepMs: given ? STEP_MS[given] : STEP_MS.daily, frequency: given ?? ('daily' as Frequency) };
   const diffs = sortedTimes.slice(1).map((t, i) => t - sortedTimes[i]).sort((a, b) => a - b);
-  const frequency = given ?? frequencyFromStep(diffs[Math.floor(diffs.length / 2)]);
+  const observed = frequencyFromStep(diffs[Math.floor(diffs.length / 2)]);
+  const frequency = given ?? observed;
+  if (STEP_MS[observed] > 1.5 * STEP_MS[frequency]) {
+    throw invalidInput(`frequency is '${frequency}' but the dates are ${observed}: most ${frequency} periods would be missing. Pass frequency: '${observed}' (or leave it out to infer it from the dates).`, { frequency, observed });
+  }
+  if (STEP_MS[frequency] > 1.5 * STEP_MS[observed]) {
+    warnings.push(warning('INPUT_REGROUPED', `The dates are ${observed} but frequency is '${frequency}': values were combined per ${frequency} period (${duplicates}). Leave frequency out to forecast the ${observed} values as they are.`));
+  }
   const stepMs = STEP_MS[frequency];
   // Place each observation on the regular grid that starts at the first date; empty slots become gaps.
   const grid: Array<number | null> = [];

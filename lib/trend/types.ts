@@ -1,4 +1,5 @@
 import type { LongTaskOptions } from '../progress.js';
+import type { StorecastWarning } from '../warnings.js';
 
 export type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
 export type ModelChoice = 'auto' | 'ensemble' | 'lstm' | 'ets' | 'theta' | 'seasonal-naive' | 'intermittent';
@@ -47,6 +48,8 @@ export interface TrendForecast {
   model: { name: string; members?: { name: string; weight: number }[] };
   /** One plain sentence a merchant can read. */
   summary: string;
+  /** What was left out or changed, and why (a model that could not load, a slower backend, regrouped dates). */
+  warnings: StorecastWarning[];
 }
 
 /** What each member model produces on the (scaled) series. */

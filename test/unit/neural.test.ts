@@ -72,3 +72,33 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
     await expect(loadTrendModel('/nonexistent/trend-lstm/')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
   });
 });
+
+describe('the LSTM never leaves a forecast silently', () => {
+  it('reports a model that cannot be loaded, and uses it again once the models folder is right', async () => {
+    const { env } = await import('../../lib/index.js');
+    const before = env.modelBaseUrl;
+    env.modelBaseUrl = '/nonexistent/models/';
+    try {
+      const r = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14 });
+      expect(r.model.members!.map((m) => m.name)).not.toContain('lstm');
+      const unavailable = r.warnings.find((w) => w.code === 'MODEL_UNAVAILABLE');
+      expect(unavailable?.message).toMatch(/LSTM could not be loaded \(.*\/nonexistent\/models\/trend-lstm\/model\.json/);
+      const required = await forecastTrend(weekly(200), { horizon: 14, model: 'lstm' }).then(() => undefined, (e: unknown) => e);
+      expect(required).toBeInstanceOf(StorecastError);
+      expect((required as StorecastError).code).toBe('MODEL_LOAD_FAILED');
+    } finally {
+      env.modelBaseUrl = before;
+    }
+    const again = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14 });
+    expect(again.model.members!.map((m) => m.name)).toContain('lstm');
+    expect(again.warnings).toEqual([]);
+  });
+
+  it("says when model 'lstm' cannot answer and when the ensemble leaves it out", async () => {
+    const constant = await forecastTrend(new Array(30).fill(7), { horizon: 5, model: 'lstm' });
+    expect(constant.forecast).toEqual([7, 7, 7, 7, 7]);
+    expect(constant.warnings.map((w) => w.code)).toEqual(['MODEL_SUBSTITUTED']);
+    const longHorizon = await forecastTrend({ values: weekly(400), frequency: 'daily' }, { horizon: 90 });
+    expect(longHorizon.warnings.find((w) => w.code === 'MEMBER_SKIPPED')?.message).toMatch(/LSTM did not take part: it forecasts at most \d+ steps ahead \(asked for 90\)/);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { forecastTrend, forecastTrends, mase, StorecastError } from '../../lib/index.js';
+import { forecastTrend, forecastTrends, mase, StorecastError, type Progress } from '../../lib/index.js';
 import { seasonalNaive } from '../../lib/trend/models/naive.js';
 import { backtestLength, backtestOrigins } from '../../lib/trend/engine.js';
 import { SHARED, hasShared } from '../helpers.js';
@@ -120,14 +120,38 @@ describe('forecastTrend', () => {
     await expectError(forecastTrends([[1, 2, 3], [1, 'x' as never]]), 'INVALID_INPUT', /series 1:/);
   });
 
+  it('refuses magnitudes that would overflow instead of forecasting NaN', async () => {
+    await expectError(forecastTrend([1e308, 1.2e308, 0.9e308, 1.1e308, 1e308]), 'INVALID_INPUT', /values\[0\] is 1e\+308; magnitudes above 1000000000000000/);
+    await expectError(forecastTrend({ values: [1, 2, 3, 4], covariates: { promo: [0, 0, 1, 0, 1e300] } }, { horizon: 1 }), 'INVALID_INPUT', /covariate 'promo'/);
+    const large = await forecastTrend(seasonalSeries(48, 12).map((v) => v * 1e12), { horizon: 6, ...stats });
+    expect(large.forecast.every(Number.isFinite)).toBe(true);
+    expect(large.summary).not.toMatch(/NaN/);
+  });
+
+  it('says when dates are regrouped to a coarser frequency, and refuses a finer one', async () => {
+    const day = 86_400_000;
+    const dates = Array.from({ length: 140 }, (_, t) => new Date(Date.UTC(2024, 0, 1) + t * day).toISOString().slice(0, 10));
+    const values = dates.map((_, t) => 10 + (t % 7));
+    const weekly = await forecastTrend({ values, dates, frequency: 'weekly' }, { horizon: 4, ...stats });
+    expect(weekly.forecast).toHaveLength(4);
+    expect(weekly.warnings.map((w) => w.code)).toContain('INPUT_REGROUPED');
+    expect(weekly.warnings.find((w) => w.code === 'INPUT_REGROUPED')!.message).toMatch(/dates are daily but frequency is 'weekly'/);
+    const asIs = await forecastTrend({ values, dates }, { horizon: 4, ...stats });
+    expect(asIs.warnings).toEqual([]);
+    const weeks = dates.filter((_, t) => t % 7 === 0);
+    await expectError(forecastTrend({ values: weeks.map(() => 5), dates: weeks, frequency: 'daily' }), 'INVALID_INPUT', /frequency is 'daily' but the dates are weekly/);
+  });
+
   it('stops on an aborted signal and reports progress on batches', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expectError(forecastTrend([1, 2, 3, 4, 5]), 'INVALID_INPUT').catch(() => undefined);
     await expectError(forecastTrends([[1, 2, 3, 4, 5]], { signal: controller.signal }), 'ABORTED');
-    const seen: number[] = [];
-    await forecastTrends([seasonalSeries(40, 4), seasonalSeries(40, 4, 1)], { horizon: 4, ...stats, onProgress: (p) => seen.push(p.loaded) });
-    expect(seen).toEqual([1, 2]);
+    const seen: Progress[] = [];
+    await forecastTrends([seasonalSeries(40, 4), seasonalSeries(40, 4, 1)], { horizon: 4, ...stats, onProgress: (p) => seen.push(p) });
+    expect(seen).toEqual([
+      { phase: 'forecast', fraction: 0.5, loaded: 1, total: 2, unit: 'series' },
+      { phase: 'forecast', fraction: 1, loaded: 2, total: 2, unit: 'series' },
+    ]);
   });
 
   it('property: finite, ordered, non-negative output for any non-negative series', async () => {

@@ -78,11 +78,23 @@ export async function loadTrendModel(url?: string, options: LongTaskOptions = {}
 let defaultModel: Promise<TrendModel> | undefined;
 let defaultModelError: unknown;
 
+/** Why the pretrained model could not be loaded (undefined if it loaded or was never asked for). */
+export function trendModelLoadFailure(): string | undefined {
+  if (!defaultModelError) return undefined;
+  return defaultModelError instanceof Error ? defaultModelError.message : String(defaultModelError);
+}
+
+let defaultModelFolder: string | undefined;
+
 async function getDefaultModel(required: boolean): Promise<TrendModel | undefined> {
+  // A failure is remembered for the models folder it happened in; a changed env.modelBaseUrl tries again.
+  if (defaultModelFolder !== env.modelBaseUrl) { defaultModel = undefined; defaultModelError = undefined; defaultModelFolder = env.modelBaseUrl; }
   if (defaultModelError && !required) return undefined;
   defaultModel ??= loadTrendModel();
   try {
-    return await defaultModel;
+    const model = await defaultModel;
+    defaultModelError = undefined;
+    return model;
   } catch (error) {
     defaultModel = undefined;
     defaultModelError = error;
@@ -145,7 +157,7 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
  * first origin's end), for the series `eligible` admits (all by default). Undefined when the
  * model cannot be loaded and is not `required`.
  */
-export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean; eligible?: (index: number, window: number) => boolean }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean; eligible?: (index: number, window: number) => boolean; onSkip?: (index: number, reason: string) => void }): Promise<Array<NeuralForecasts | undefined> | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
@@ -153,9 +165,14 @@ export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigin
   const windows: Window[] = [];
   const slots: Array<{ final?: number; backtests: number[]; horizon: number; holdout: number } | undefined> = [];
   for (const [index, p] of prepared.entries()) {
-    if (options.eligible && !options.eligible(index, m.window)) { slots.push(undefined); continue; }
+    if (options.eligible && !options.eligible(index, m.window)) {
+      options.onSkip?.(index, `its ${m.window}-step input window cannot hold a full cycle of this series' seasonality`);
+      slots.push(undefined);
+      continue;
+    }
     if (p.horizon > m.horizon || p.values.length < 2) {
       if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
+      options.onSkip?.(index, p.horizon > m.horizon ? `it forecasts at most ${m.horizon} steps ahead (asked for ${p.horizon})` : 'it needs at least 2 points');
       slots.push(undefined);
       continue;
     }
