@@ -11,8 +11,11 @@ describe.skipIf(!chromiumAvailable)('demo dashboard', () => {
   it('shows the runtime and the privacy note, suggests prices with comparables, draws the forecast', async () => {
     const page = h.page;
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.waitForFunction(() => document.getElementById('runtime')?.dataset.backend === 'wasm', undefined, { timeout: 120_000 });
-    expect(await page.locator('#runtime').getAttribute('title')).toMatch(/webgpu skipped: software GPU/);
+    // Which backend depends on the machine's GPU (runtime.test.ts tests the choice with a faked adapter): here, that one is shown with why.
+    await page.waitForFunction(() => !!document.getElementById('runtime')?.dataset.backend, undefined, { timeout: 120_000 });
+    const backend = await page.locator('#runtime').getAttribute('data-backend');
+    expect(['webgpu', 'webgl', 'wasm']).toContain(backend);
+    if (backend !== 'webgpu') expect(await page.locator('#runtime').getAttribute('title')).toMatch(/webgpu skipped: /);
     await page.click('#train');
     await page.waitForFunction(() => /Trained on/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 300_000 });
     await page.locator('#catalog-body tr').nth(2).click();
