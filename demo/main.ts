@@ -100,6 +100,8 @@ function setupCatalog(): void {
   renderCatalog();
 }
 
+const formatDuration = (ms: number): string => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
+
 async function train(): Promise<void> {
   training = new AbortController();
   const status = $('#status');
@@ -114,7 +116,8 @@ async function train(): Promise<void> {
     model = await timed('training', () => storecast.trainPriceModel(catalog, {
       extraTargets: withUnits ? ['unitsSold'] : undefined,
       signal: training!.signal,
-      onProgress: (p) => { progress.max = p.total || 1; progress.value = p.loaded; status.textContent = `${phases[p.phase] ?? p.phase}… ${p.loaded.toFixed(0)}/${p.total}`; },
+      // One bar for the whole training (overall), the current phase and the time left in words.
+      onProgress: (p) => { progress.value = p.overall ?? p.fraction; status.textContent = `${phases[p.phase] ?? p.phase}… ${Math.round(100 * p.fraction)}%${p.etaMs === undefined ? '' : ` · about ${formatDuration(p.etaMs)} left`}`; },
     }));
     status.textContent = 'Suggesting prices…';
     suggestions = await timed('suggestions', () => storecast.predictPrice(catalog, { model: model!, comparables: 5 }));

@@ -24,7 +24,10 @@ export interface LongTaskOptions {
 export interface ProgressReporter {
   /** Reports `loaded` of `total` in `phase`; events that would move a phase backwards are dropped. */
   report(phase: string, loaded: number, total: number, unit: ProgressUnit): void;
-  /** Marks a phase complete (fraction 1), e.g. training stopped early. */
+  /**
+   * Marks a phase complete (fraction 1), e.g. training stopped early. A phase that never reported
+   * (a model already loaded, texts all cached) counts as done without an event of its own.
+   */
   finish(phase: string): void;
   /** A callback for a sub-operation whose own phases are phases of this one. */
   forward(): ProgressCallback;
@@ -63,7 +66,8 @@ export function progressReporter(onProgress: ProgressCallback | undefined, phase
     report: emit,
     finish(phase) {
       const previous = last.get(phase);
-      emit(phase, previous?.total ?? 1, previous?.total ?? 1, previous?.unit ?? 'steps');
+      if (previous) emit(phase, previous.total, previous.total, previous.unit);
+      else fractions.set(phase, 1);
     },
     forward: () => (p) => emit(p.phase, p.loaded, p.total, p.unit),
   };

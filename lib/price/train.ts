@@ -55,6 +55,8 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const logPrices = Float64Array.from(priced, (p) => Math.log1p(p.price!));
 
   const { matrix, dims, encoderId } = await embedProducts(priced.map(productText), options.encoder, { signal: options.signal, onProgress: progress.forward() });
+  progress.finish('load-encoder');
+  progress.finish('embed');
   const catalogData: Catalog = { ids: priced.map((p) => p.id), titles: priced.map((p) => p.title), prices: Float64Array.from(priced, (p) => p.price!), logPrices, embeddings: matrix, dims };
 
   progress.report('features', 0, FOLDS + 1, 'folds');

@@ -1,0 +1,71 @@
+// One progress shape everywhere: fraction 0–1 that only grows within a phase, a unit, and for
+// training an overall fraction and a time-left estimate. The clock is injected: no real timing.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { progressReporter, type Progress } from '../../lib/progress.js';
+import { trainPriceModel, embedText, type Product } from '../../lib/index.js';
+
+function expectWellFormed(events: Progress[]): void {
+  const last = new Map<string, number>();
+  let overall = 0;
+  for (const e of events) {
+    expect(e.fraction).toBeGreaterThanOrEqual(0);
+    expect(e.fraction).toBeLessThanOrEqual(1);
+    expect(e.fraction).toBeCloseTo(e.total > 0 ? e.loaded / e.total : 1, 9);
+    expect(e.fraction).toBeGreaterThanOrEqual(last.get(e.phase) ?? 0);
+    last.set(e.phase, e.fraction);
+    expect(typeof e.unit).toBe('string');
+    if (e.overall !== undefined) { expect(e.overall).toBeGreaterThanOrEqual(overall); overall = e.overall; }
+  }
+}
+
+describe('progressReporter', () => {
+  it('drops events that would move a phase backwards and clamps past the end', () => {
+    const events: Progress[] = [];
+    const progress = progressReporter((p) => events.push(p));
+    progress.report('download', 50, 100, 'bytes');
+    progress.report('download', 40, 100, 'bytes');
+    progress.report('download', 150, 100, 'bytes');
+    expect(events.map((e) => [e.loaded, e.fraction])).toEqual([[50, 0.5], [100, 1]]);
+  });
+
+  it('gives an overall fraction across weighted phases and an ETA from the elapsed time', () => {
+    let now = 0;
+    const events: Progress[] = [];
+    const progress = progressReporter((p) => events.push(p), { embed: 1, train: 3 }, () => now);
+    now = 1000;
+    progress.report('embed', 10, 10, 'texts');
+    now = 2500;
+    progress.report('train', 30, 150, 'epochs');
+    progress.finish('train');
+    expect(events.map((e) => e.overall)).toEqual([0.25, 0.25 + 0.75 * 0.2, 1]);
+    // 1 s for a quarter of the work: 3 s left.
+    expect(events[0].etaMs).toBe(3000);
+    expect(events[2]).toMatchObject({ phase: 'train', fraction: 1, loaded: 150, total: 150, unit: 'epochs', etaMs: 0 });
+  });
+});
+
+describe('progress of long operations', () => {
+  const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
+
+  it('embedText reports texts embedded, ending at 1', async () => {
+    const events: Progress[] = [];
+    await embedText(shop.products.slice(0, 70).map((p) => p.title), { batchSize: 16, cache: false, onProgress: (p) => events.push(p) });
+    const embed = events.filter((e) => e.phase === 'embed');
+    expect(embed.every((e) => e.unit === 'texts')).toBe(true);
+    expect(embed.at(-1)!.fraction).toBe(1);
+    expectWellFormed(events);
+  });
+
+  it('training ends every phase at 1 (early stopping included) and the overall fraction at 1, with an ETA', async () => {
+    const events: Progress[] = [];
+    const model = await trainPriceModel(shop.products.slice(0, 120), { epochs: 200, onProgress: (p) => events.push(p) });
+    expectWellFormed(events);
+    const phases = [...new Set(events.map((e) => e.phase))];
+    expect(phases.length).toBeGreaterThan(2);
+    for (const phase of phases) expect(events.filter((e) => e.phase === phase).at(-1)!.fraction).toBe(1);
+    expect(events.at(-1)!.overall).toBeCloseTo(1, 9);
+    expect(events.some((e) => e.etaMs !== undefined && e.etaMs >= 0)).toBe(true);
+    model.dispose();
+  });
+});
