@@ -7,7 +7,8 @@ import type { Request, Response } from './protocol.js';
 import type { PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
-import type { PriceModelHandle } from './handlers.js';
+import type { DemandModel, DemandObservation, FitDemandOptions, OptimizePriceOptions, PriceRecommendation } from '../pricing/types.js';
+import type { OperationArgs, OperationName, OperationResult, PriceModelHandle } from './operations.js';
 
 export interface CreateStorecastOptions {
   /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
@@ -28,23 +29,28 @@ export interface Storecast {
   loadPriceModel(source: PriceModelSource): Promise<PriceModel>;
   predictPrice(product: Product, options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion>;
   predictPrice(product: Product[], options: { model: PriceModel; comparables?: number; signal?: AbortSignal }): Promise<PriceSuggestion[]>;
-  /** Low-level: call any registered operation by name. */
-  call<T>(method: string, args: unknown[], options?: LongTaskOptions): Promise<T>;
+  /** Fits where the models run (the worker); the model comes back as plain data, so its methods answer at once on the page. */
+  fitDemand(observations: DemandObservation[], options?: FitDemandOptions): Promise<DemandModel>;
+  loadDemandModel(source: Uint8Array | ArrayBuffer | string): Promise<DemandModel>;
+  optimizePrice(model: DemandModel, options: OptimizePriceOptions): Promise<PriceRecommendation>;
+  /** Low-level: call an operation of the table in operations.ts by name, typed by it. */
+  call<K extends OperationName>(method: K, args: OperationArgs<K>, options?: LongTaskOptions): Promise<OperationResult<K>>;
   /** TF.js memory counters where the models run (for leak checks). */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
   terminate(): void;
 }
 
-function splitOptions(args: unknown[]): { args: unknown[]; task: LongTaskOptions } {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && !Array.isArray(last) && ('signal' in last || 'onProgress' in last)) {
-    const { signal, onProgress, ...rest } = last as LongTaskOptions & Record<string, unknown>;
-    return { args: [...args.slice(0, -1), rest], task: { signal, onProgress } };
-  }
-  return { args, task: {} };
+/** Calls an operation wherever the instance runs its models. */
+type Caller = <K extends OperationName>(method: K, args: OperationArgs<K>, task?: LongTaskOptions) => Promise<OperationResult<K>>;
+
+/** Options objects carry a signal and a progress callback, which cannot cross to a worker: they travel apart. */
+function splitTask<T extends object>(options: (T & LongTaskOptions) | undefined): { options: T | undefined; task: LongTaskOptions } {
+  if (!options) return { options, task: {} };
+  const { signal, onProgress, ...rest } = options;
+  return { options: rest as T, task: { signal, onProgress } };
 }
 
-function workerCaller(worker: Worker): { call: <T>(method: string, args: unknown[], task: LongTaskOptions) => Promise<T>; dispose: () => void } {
+function workerCaller(worker: Worker): { call: Caller; dispose: () => void } {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; task: LongTaskOptions }>();
   const onMessage = (event: MessageEvent<Response>): void => {
@@ -64,10 +70,10 @@ function workerCaller(worker: Worker): { call: <T>(method: string, args: unknown
   worker.addEventListener('message', onMessage);
   worker.addEventListener('error', onError);
   return {
-    call<T>(method: string, args: unknown[], task: LongTaskOptions): Promise<T> {
+    call<K extends OperationName>(method: K, args: OperationArgs<K>, task: LongTaskOptions = {}): Promise<OperationResult<K>> {
       throwIfAborted(task.signal);
       const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
+      return new Promise<OperationResult<K>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, task });
         task.signal?.addEventListener('abort', () => worker.postMessage({ kind: 'abort', id } satisfies Request), { once: true });
         // Only plain configuration crosses: URLs resolved against the page, so the worker fetches the same files.
@@ -91,23 +97,19 @@ const absolute = (url: string): string => (typeof location !== 'undefined' ? new
 /** Creates a storecast instance; with `{ worker: true }` every model runs in a Web Worker. */
 export async function createStorecast(options: CreateStorecastOptions = {}): Promise<Storecast> {
   if (!options.worker) {
-    const { handlers } = await import('./handlers.js');
-    const call = async <T>(method: string, args: unknown[], task: LongTaskOptions = {}): Promise<T> => {
-      const handler = handlers[method];
-      if (!handler) throw new StorecastError('INVALID_INPUT', `Unknown method '${method}'.`);
-      return (await handler(args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) })) as T;
-    };
+    const { runOperation } = await import('./operations.js');
+    const call: Caller = (method, args, task = {}) => runOperation(method, args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) });
     return facade(false, call, () => {});
   }
   if (typeof Worker === 'undefined') throw new StorecastError('WORKER_FAILED', 'Web Workers are not available in this environment; use createStorecast({ worker: false }).');
   const worker = options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'storecast' });
   const caller = workerCaller(worker);
-  return facade(true, (method, args, task = {}) => caller.call(method, args, task), caller.dispose);
+  return facade(true, caller.call, caller.dispose);
 }
 
 /** A price model that lives wherever the storecast instance runs its models; usable with its predictPrice. */
 class HandlePriceModel implements PriceModel {
-  constructor(readonly info: PriceModelHandle, private readonly call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>) {}
+  constructor(readonly info: PriceModelHandle, private readonly call: Caller) {}
   get encoderId(): string { return this.info.encoderId; }
   get metrics(): PriceModel['metrics'] { return this.info.metrics; }
   get createdAt(): string { return this.info.createdAt; }
@@ -120,28 +122,28 @@ class HandlePriceModel implements PriceModel {
   dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
 }
 
-function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>, terminate: () => void): Storecast {
-  const invoke = <T>(method: string, ...raw: unknown[]): Promise<T> => {
-    const { args, task } = splitOptions(raw);
-    return call<T>(method, args, task);
-  };
+function facade(inWorker: boolean, call: Caller, terminate: () => void): Storecast {
   const handleOf = (model: PriceModel): number => {
     if (!(model instanceof HandlePriceModel)) throw new StorecastError('NOT_TRAINED', 'Pass a model trained or loaded through this storecast instance (createStorecast().trainPriceModel / loadPriceModel).');
     return model.info.handle;
   };
+  const pricing = (): Promise<typeof import('../pricing/index.js')> => import('../pricing/index.js');
   return {
-    embedText: (t, o) => invoke('embedText', t, o ?? {}),
-    trainPriceModel: async (catalog, o) => new HandlePriceModel(await invoke<PriceModelHandle>('trainPriceModel', catalog, o ?? {}), call),
-    loadPriceModel: async (source) => new HandlePriceModel(await invoke<PriceModelHandle>('loadPriceModel', source, {}), call),
+    inWorker,
+    init: (o) => call('init', [o]),
+    runtimeInfo: () => call('runtimeInfo', []),
+    forecastTrend: (series, o) => { const { options, task } = splitTask(o); return call('forecastTrend', [series, options], task); },
+    forecastTrends: (list, o) => { const { options, task } = splitTask(o); return call('forecastTrends', [list, options], task); },
+    embedText: (texts, o) => { const { options, task } = splitTask(o); return call('embedText', [texts, options], task); },
+    trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
+    loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
     predictPrice: ((product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) =>
       call('predictPrice', [product, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal })) as Storecast['predictPrice'],
-    inWorker,
-    init: (o) => invoke('init', o ?? {}),
-    runtimeInfo: () => invoke('runtimeInfo'),
-    forecastTrend: (s, o) => invoke('forecastTrend', s, o ?? {}),
-    forecastTrends: (l, o) => invoke('forecastTrends', l, o ?? {}),
+    fitDemand: async (observations, o) => { const { options, task } = splitTask(o); return (await pricing()).loadDemandModel(await call('fitDemandBytes', [observations, options], task)); },
+    loadDemandModel: async (source) => (await pricing()).loadDemandModel(source),
+    optimizePrice: async (model, o) => (await pricing()).optimizePrice(model, o),
     call: (method, args, task) => call(method, args, task),
-    memory: () => invoke('memory'),
+    memory: () => call('memory', []),
     terminate,
   };
 }

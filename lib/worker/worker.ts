@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { StorecastError } from '../errors.js';
-import { applyEnv, handlers, unknownMethod } from './handlers.js';
+import { applyEnv, isOperation, runOperation, unknownMethod, type OperationArgs } from './operations.js';
 import { transferables, type Request, type Response } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -21,9 +21,10 @@ scope.addEventListener('message', (event: MessageEvent<Request>) => {
   void (async () => {
     try {
       applyEnv(message.env);
-      const handler = handlers[message.method];
-      if (!handler) throw unknownMethod(message.method);
-      const value = await handler(message.args, {
+      const method = message.method;
+      if (!isOperation(method)) throw unknownMethod(method);
+      // The page typed these arguments against the same table (index.ts); a message cannot carry the type.
+      const value = await runOperation(method, message.args as OperationArgs<typeof method>, {
         signal: controller.signal,
         onProgress: (progress) => post({ kind: 'progress', id: message.id, progress }),
       });

@@ -54,6 +54,30 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
     expect(result.after).toBe(2);
   });
 
+  it('fits a demand model in the worker that answers like one fitted on the page', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async () => {
+      const sc = await window.load('/lib/index.ts');
+      const { simulateDemand } = await window.load('/test/pricing-sim.ts');
+      const sim = simulateDemand({ products: 12, weeks: 104, seed: 7 });
+      const options = { frequency: 'weekly', groups: sim.groups, holidays: sim.holidays };
+      const product = sim.products[0].product;
+      const local = await sc.fitDemand(sim.observations, options);
+      const inWorker = await sc.createStorecast({ worker: true });
+      const progress: number[] = [];
+      const remote = await inWorker.fitDemand(sim.observations, { ...options, onProgress: (p: { fraction: number }) => progress.push(p.fraction) });
+      const guardrails = { product, cost: sim.products[0].basePrice * 0.5, maxChange: 0.2 };
+      const [a, b] = [await sc.optimizePrice(local, guardrails), await inWorker.optimizePrice(remote, guardrails)];
+      inWorker.terminate();
+      return { local: local.elasticity(product), remote: remote.elasticity(product), truth: sim.products[0].elasticity, prices: [a.price, b.price], progress };
+    });
+    await page.close();
+    expect(result.remote).toEqual(result.local);
+    expect(result.prices[1]).toBe(result.prices[0]);
+    expect(result.local.low).toBeLessThan(result.local.high);
+    expect(result.progress.at(-1)).toBe(1);
+  });
+
   it('reports bad input from the worker as a typed StorecastError', async () => {
     const page = await h.newPage();
     const error = await page.evaluate(async () => {
