@@ -1,9 +1,10 @@
-// Custom elements for any admin app (React, Vue, plain HTML): <storecast-forecast> and
-// <storecast-price>. Nothing is registered on import; call defineStorecastElements().
+// Custom elements for any admin app (React, Vue, plain HTML): <storecast-forecast>,
+// <storecast-price> and <storecast-pricing>. Nothing is registered on import; call defineStorecastElements().
 import { createStorecast, type Storecast } from '../worker/index.js';
 import type { PriceModel, PriceSuggestion, Product } from '../price/types.js';
 import type { SeriesInput, TrendForecast } from '../trend/types.js';
-import { forecastSvg } from './chart.js';
+import { curveSvg, forecastSvg } from './chart.js';
+import type { DemandModel, DemandObservation, FitDemandOptions, PriceRecommendation } from '../pricing/types.js';
 
 let shared: Promise<Storecast> | undefined;
 let useWorker = true;
@@ -158,9 +159,100 @@ export class StorecastPriceElement extends HTMLElement {
   }
 }
 
+/** A product's sales history for `<storecast-pricing>`: what fitDemand takes, with its options. */
+export interface SalesHistory extends Pick<FitDemandOptions, 'frequency' | 'groups' | 'holidays'> {
+  observations: DemandObservation[];
+}
+
+/**
+ * `<storecast-pricing product="SKU or name" cost="4.20" currency="USD" max-change="0.15">` with
+ * `.sales = { observations, groups?, holidays? }` (or `sales-url="/sales.json"`): fits demand once
+ * per history (in the worker), then shows the price that maximises profit under the guardrails,
+ * the expected units and profit with their 80% range, the profit curve and the reasons.
+ */
+export class StorecastPricingElement extends HTMLElement {
+  static observedAttributes = ['product', 'cost', 'currency', 'objective', 'max-change', 'min', 'max', 'inventory', 'periods', 'sales-url'];
+  #root = attachShadow(this);
+  #sales?: SalesHistory;
+  #model?: Promise<DemandModel>;
+  #run = 0;
+  /** The last recommendation shown (also dispatched as a `recommendation` event). */
+  recommendation?: PriceRecommendation;
+
+  set sales(value: SalesHistory) { this.#sales = value; this.#model = undefined; void this.#render(); }
+  get sales(): SalesHistory | undefined { return this.#sales; }
+  connectedCallback(): void { void this.#render(); }
+  attributeChangedCallback(name: string): void { if (name === 'sales-url') this.#model = undefined; if (this.isConnected) void this.#render(); }
+
+  async #history(): Promise<SalesHistory> {
+    if (this.#sales) return this.#sales;
+    const url = this.getAttribute('sales-url');
+    if (!url) throw new Error('Set .sales ({ observations: [{ product, date, price, units }] }) or a sales-url attribute.');
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`Could not read ${url}: HTTP ${response.status}.`);
+    return (await response.json()) as SalesHistory;
+  }
+
+  #number(name: string): number | undefined {
+    const raw = this.getAttribute(name);
+    return raw === null || raw === '' ? undefined : Number(raw);
+  }
+
+  async #render(): Promise<void> {
+    const run = ++this.#run;
+    const product = this.getAttribute('product');
+    const cost = this.#number('cost');
+    if (!product || cost === undefined) { this.#root.innerHTML = '<div class="box muted" part="box">Set the product and cost attributes to get a price recommendation.</div>'; return; }
+    this.#root.innerHTML = '<div class="box muted" part="box">Learning demand from the sales history…</div>';
+    try {
+      const storecast = await instance();
+      this.#model ??= this.#history().then(({ observations, ...options }) => storecast.fitDemand(observations, options));
+      const model = await this.#model;
+      const objective = (this.getAttribute('objective') ?? 'profit') as 'profit' | 'revenue';
+      const guardrails = { min: this.#number('min'), max: this.#number('max'), maxChange: this.#number('max-change'), inventory: this.#number('inventory'), periods: this.#number('periods') };
+      const defined = Object.fromEntries(Object.entries(guardrails).filter(([, v]) => v !== undefined));
+      const rec = await storecast.optimizePrice(model, { product, cost, objective, ...defined });
+      if (run !== this.#run) return;
+      this.recommendation = rec;
+      this.#root.replaceChildren(this.#box(rec, objective));
+      this.dispatchEvent(new CustomEvent('recommendation', { detail: rec }));
+    } catch (e) {
+      this.#model = undefined;
+      if (run !== this.#run) return;
+      const box = document.createElement('div');
+      box.className = 'box error';
+      box.textContent = message(e);
+      this.#root.replaceChildren(box);
+    }
+  }
+
+  #box(rec: PriceRecommendation, objective: 'profit' | 'revenue'): HTMLElement {
+    const currency = this.getAttribute('currency') ?? 'USD';
+    const box = document.createElement('div');
+    box.className = 'box';
+    box.setAttribute('part', 'box');
+    const price = document.createElement('div');
+    price.className = 'price';
+    price.textContent = `Recommended ${money(rec.price, currency)}`;
+    const outcome = document.createElement('div');
+    outcome.className = 'muted';
+    outcome.textContent = `About ${Math.round(rec.units)} units (80%: ${Math.round(rec.unitsLow)}–${Math.round(rec.unitsHigh)}) and ${money(rec[objective], currency)} ${objective} (80%: ${money(rec.low, currency)} – ${money(rec.high, currency)}); elasticity ${rec.elasticity.estimate.toFixed(2)} (80%: ${rec.elasticity.low.toFixed(2)} to ${rec.elasticity.high.toFixed(2)}).`;
+    const chart = curveSvg(rec.curve.map((p) => ({ x: p.price, y: p[objective], low: p.low, high: p.high })), rec.price);
+    const reasons = document.createElement('ul');
+    for (const text of [...rec.reasons, ...rec.warnings.map((w) => w.message)]) {
+      const item = document.createElement('li');
+      item.textContent = text;
+      reasons.appendChild(item);
+    }
+    box.append(price, outcome, chart, reasons);
+    return box;
+  }
+}
+
 /** Registers the elements (idempotent). `worker: false` runs the models on the main thread. */
 export function defineStorecastElements(options: { worker?: boolean } = {}): void {
   useWorker = options.worker ?? true;
   if (!customElements.get('storecast-forecast')) customElements.define('storecast-forecast', StorecastForecastElement);
   if (!customElements.get('storecast-price')) customElements.define('storecast-price', StorecastPriceElement);
+  if (!customElements.get('storecast-pricing')) customElements.define('storecast-pricing', StorecastPricingElement);
 }

@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Shown { price: string; forecast: string; suggestion: { price: number; low: number; high: number } }
+interface Shown { price: string; forecast: string; pricing: string; suggestion: { price: number; low: number; high: number }; recommendation: { price: number; curve: unknown[] } }
 
 /** Opens the app, waits for both widgets to show results, and checks the network and CSP guarantees. */
 async function showsWidgets(browser: Browser, origin: string, screenshot: string): Promise<{ shown: Shown; requests: string[]; violations: string[] }> {
@@ -41,23 +41,38 @@ async function showsWidgets(browser: Browser, origin: string, screenshot: string
   await page.goto(origin + '/');
   await page.waitForFunction(() => {
     const text = (id: string): string => document.getElementById(id)?.shadowRoot?.textContent ?? '';
-    return /Suggested/.test(text('price')) && /Expected to/.test(text('forecast'));
+    return /Suggested/.test(text('price')) && /Expected to/.test(text('forecast')) && /Recommended/.test(text('pricing'));
   }, undefined, { timeout: 240_000 }).catch(async (e) => { throw new Error(`${e}\nconsole errors: ${errors.join('\n')}`); });
   const shown = await page.evaluate(() => ({
     price: document.getElementById('price')!.shadowRoot!.textContent!,
     forecast: document.getElementById('forecast')!.shadowRoot!.textContent!,
+    pricing: document.getElementById('pricing')!.shadowRoot!.textContent!,
     suggestion: (document.getElementById('price') as unknown as { suggestion: Shown['suggestion'] }).suggestion,
+    recommendation: (document.getElementById('pricing') as unknown as { recommendation: Shown['recommendation'] }).recommendation,
   }));
   await page.screenshot({ path: join(artifactsDir(), screenshot), fullPage: true });
   await context.close();
   return { shown, requests, violations };
 }
 
-function expectWidgets({ shown, requests }: { shown: Shown; requests: string[] }, origin: string): void {
+/** The last price the host app's sales history records for the product its pricing widget shows. */
+function lastPrice(app: string, product: string): number {
+  const sales = JSON.parse(readFileSync(join(app, 'public', 'sales.json'), 'utf8')) as { observations: { product: string; date: string; price: number }[] };
+  const rows = sales.observations.filter((o) => o.product === product).sort((a, b) => a.date.localeCompare(b.date));
+  return rows[rows.length - 1].price;
+}
+
+function expectWidgets({ shown, requests }: { shown: Shown; requests: string[] }, origin: string, app: string): void {
   expect(shown.suggestion.price).toBeGreaterThan(0);
   expect(shown.suggestion.low).toBeLessThanOrEqual(shown.suggestion.price);
   expect(shown.suggestion.high).toBeGreaterThanOrEqual(shown.suggestion.price);
   expect(shown.forecast).toMatch(/next 13 weeks/);
+  // Guardrails (index.html): within ±15% of the last price, never below the cost of 7.50.
+  const last = lastPrice(app, 'Xerox 1881');
+  expect(shown.recommendation.price).toBeGreaterThanOrEqual(Math.max(7.5, last * 0.85) - 0.01);
+  expect(shown.recommendation.price).toBeLessThanOrEqual(last * 1.15 + 0.01);
+  expect(shown.recommendation.curve.length).toBeGreaterThan(10);
+  expect(shown.pricing).toMatch(/elasticity -\d/);
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
   // The encoder and its wasm came from the app's own /models/ and /wasm/, served by the plugin.
   expect(requests.some((u) => u.startsWith(origin + '/models/') && u.endsWith('.onnx'))).toBe(true);
@@ -125,7 +140,7 @@ describe.skipIf(!chromiumAvailable)('a host app with the packed library installe
 
     it('shows a price suggestion and a forecast, with no request leaving the origin and no CSP violation', async () => {
       const result = await showsWidgets(browser, origin, 'host-app-build.png');
-      expectWidgets(result, origin);
+      expectWidgets(result, origin, app);
       expect(result.violations).toEqual([]);
     });
   });
@@ -148,7 +163,7 @@ describe.skipIf(!chromiumAvailable)('a host app with the packed library installe
     afterAll(() => { vite?.kill(); });
 
     it('shows a price suggestion and a forecast, with no request leaving the origin', async () => {
-      expectWidgets(await showsWidgets(browser, origin, 'host-app-dev.png'), origin);
+      expectWidgets(await showsWidgets(browser, origin, 'host-app-dev.png'), origin, app);
     });
   });
 });

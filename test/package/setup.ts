@@ -35,6 +35,7 @@ export default function setup(project: TestProject): () => void {
   cpSync('test/fixtures/host-app', app, { recursive: true });
   // The host app's own data, in its public/ folder (Vite serves it in dev and copies it into builds).
   cpSync('demo/data/sample-shop.json', join(app, 'public', 'shop.json'));
+  cpSync('demo/data/sample-sales.json', join(app, 'public', 'sales.json'));
   const viteVersion = JSON.parse(readFileSync('node_modules/vite/package.json', 'utf8')).version as string;
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `vite@${viteVersion}`], app, INSTALL_ENV);
   project.provide('hostApp', app);
