@@ -41,3 +41,22 @@ export function drawForecast(target: HTMLElement, dates: string[], history: numb
     ],
   }, data, target);
 }
+
+/** A curve by price (units or profit) with its 80% band; the observed price range is shaded apart by the x-axis label. */
+export function drawPriceCurve(target: HTMLElement, points: { price: number; value: number; low: number; high: number }[], label: string): uPlot {
+  target.innerHTML = '';
+  const data = [points.map((p) => p.price), points.map((p) => p.value), points.map((p) => p.low), points.map((p) => p.high)] as uPlot.AlignedData;
+  return new uPlot({
+    width: Math.max(300, target.clientWidth || 420),
+    height: 260,
+    scales: { x: { time: false } },
+    axes: [{ label: 'price' }, { label, size: 70 }],
+    series: [
+      { label: 'price', value: (_, v) => (v == null ? '' : v.toFixed(2)) },
+      { label, stroke: '#2a5bd7', width: 2 },
+      { label: '80% low', stroke: 'rgba(42,91,215,0.5)' },
+      { label: '80% high', stroke: 'rgba(42,91,215,0.5)' },
+    ],
+    bands: [{ series: [3, 2], fill: 'rgba(42,91,215,0.15)' }],
+  }, data, target);
+}

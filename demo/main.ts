@@ -3,6 +3,7 @@ import { createStorecast, StorecastError, type PriceModel, type PriceSuggestion,
 import { drawForecast } from './chart.js';
 import { guessMapping, parseCsv, toProducts, type Mapping, type ParsedCsv } from './csv.js';
 import sampleShop from './data/sample-shop.json';
+import { setupPricing } from './pricing-view.js';
 
 interface Shop { products: Product[]; weeks: string[]; categoryUnits: Record<string, number[]> }
 const shop: Shop = sampleShop as unknown as Shop;
@@ -49,8 +50,9 @@ new PerformanceObserver(updatePrivacy).observe({ type: 'resource', buffered: tru
 document.querySelectorAll<HTMLButtonElement>('nav button').forEach((button) => button.addEventListener('click', () => showView(button.dataset.view!)));
 function showView(name: string): void {
   document.querySelectorAll<HTMLButtonElement>('nav button').forEach((b) => b.classList.toggle('active', b.dataset.view === name));
-  for (const view of ['catalog', 'forecast', 'import']) $(`#view-${view}`).hidden = view !== name;
+  for (const view of ['catalog', 'forecast', 'pricing', 'import']) $(`#view-${view}`).hidden = view !== name;
   if (name === 'forecast') void renderForecast();
+  if (name === 'pricing') pricing.show();
 }
 
 // ---------- catalog & prices ----------
@@ -200,3 +202,4 @@ function showMapping(csv: ParsedCsv): void {
 
 setupCatalog();
 setupImport();
+const pricing = setupPricing($('#view-pricing'), storecast, describeError);

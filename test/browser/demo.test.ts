@@ -35,12 +35,24 @@ describe.skipIf(!chromiumAvailable)('demo dashboard', () => {
     expect(h.offOrigin).toEqual([]);
   });
 
+  it('recommends a price from the sales history within the guardrails, with curves and reasons', async () => {
+    const page = h.page;
+    await page.click('nav button[data-view=pricing]');
+    await page.waitForFunction(() => /^\$/.test(document.getElementById('pricing-price')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    expect(await page.locator('#view-pricing canvas').count()).toBe(2);
+    expect(await page.locator('#pricing-reasons li').count()).toBeGreaterThan(0);
+    // A ±5% limit: the recommendation moves at most 5% from the current price.
+    await page.selectOption('#pricing-change', '0.05');
+    await expect.poll(async () => Math.abs(Number((await page.locator('#pricing-price span').textContent())!.replace('%', ''))), { timeout: 30_000 }).toBeLessThanOrEqual(5.05);
+    await page.screenshot({ path: join(artifactsDir(), 'demo-pricing.png') });
+  });
+
   it('imports a CSV catalog, and explains what is wrong with a bad one', async () => {
     const page = h.page;
     await page.click('nav button[data-view=import]');
     await page.setInputFiles('#csv-file', 'test/fixtures/catalog-bad.csv');
     await page.click('#use-csv');
-    await expect.poll(() => page.locator('#import-result').textContent()).toMatch(/Row 3: price "free" is not a positive number[\s\S]*Row 4: empty title/);
+    await expect.poll(() => page.locator('#import-result').textContent()).toMatch(/Row 3: price "free" has no digits[\s\S]*Row 4: empty title/);
     await page.screenshot({ path: join(artifactsDir(), 'demo-import-error.png') });
     await page.setInputFiles('#csv-file', 'test/fixtures/catalog-good.csv');
     await page.click('#use-csv');
