@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable)('embedding the packed library in a host app 
 
   it('packs the built library, types, models and wasm files', () => {
     const files = readdirSync(join(app, 'node_modules/storecast'), { recursive: true }).map(String);
-    for (const expected of ['dist/storecast.js', 'dist/widgets.js', 'dist/types/index.d.ts', 'dist/wasm/tfjs-backend-wasm-simd.wasm', 'dist/wasm/ort-wasm-simd-threaded.asyncify.wasm', 'public/models/storecast-bert-mini/onnx/model_quantized.onnx', 'public/models/trend-lstm/weights.bin']) {
+    for (const expected of ['dist/storecast.js', 'dist/widgets.js', 'dist/types/index.d.ts', 'dist/wasm/tfjs-backend-wasm-simd.wasm', 'dist/wasm/ort-wasm-simd-threaded.asyncify.wasm', 'public/models/storecast-use-lite/onnx/model_quantized.onnx', 'public/models/trend-lstm/weights.bin']) {
       expect(files).toContain(expected);
     }
   });
@@ -102,7 +102,7 @@ describe.skipIf(!chromiumAvailable)('embedding the packed library in a host app 
     expect(shown.forecast).toMatch(/next 13 weeks/);
     expect(violations).toEqual([]);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
-    expect(requests.some((u) => u.includes('/models/storecast-bert-mini/'))).toBe(true);
+    expect(requests.some((u) => u.includes('/models/storecast-use-lite/'))).toBe(true);
     await context.close();
   });
 });

@@ -27,14 +27,14 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
         const cos = v.reduce((a, x, k) => a + x * reference[i][k], 0);
         expect(cos).toBeGreaterThan(1 - 1e-3);
       });
-      expect(h.requests.some((u) => u.endsWith('/models/storecast-bert-mini/onnx/model_quantized.onnx'))).toBe(true);
+      expect(h.requests.some((u) => u.endsWith('/models/storecast-use-lite/onnx/model_quantized.onnx'))).toBe(true);
       expect(h.offOrigin).toEqual([]);
     });
   }
 
   it('refuses a tampered model file in the browser and stays usable', async () => {
     const page = await h.newPage();
-    await page.route('**/storecast-bert-mini/onnx/model_quantized.onnx', async (route) => {
+    await page.route('**/storecast-use-lite/onnx/model_quantized.onnx', async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       body[body.length - 10] ^= 0xff;
