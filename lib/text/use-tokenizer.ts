@@ -48,10 +48,6 @@ export class UseTokenizer {
     }
   }
 
-  get vocabularySize(): number {
-    return this.lengths.length;
-  }
-
   /** Token ids of one text (empty for an empty text). */
   encode(text: string): number[] {
     const normalized = text.normalize('NFKC');

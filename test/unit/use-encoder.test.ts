@@ -129,7 +129,9 @@ describe('storecast-use-lite against the TF.js original', () => {
     const [node, web] = [await runOnnx(ortNode, bytes), await runOnnx(ortWeb, bytes)];
     const min = minCosine(node, web);
     console.log(`int8 onnxruntime-node vs onnxruntime-web: min cosine ${min.toFixed(7)}`);
-    expect(min).toBeGreaterThanOrEqual(0.999);
+    // Float compute differs between runtimes only in summation order (~1e-7); an int8 kernel slipped
+    // in by a runtime (MatMulInteger, or MatMulNBits fused from DequantizeLinear) costs ~1e-4.
+    expect(min).toBeGreaterThanOrEqual(0.99999);
   });
 });
 

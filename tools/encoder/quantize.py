@@ -1,9 +1,13 @@
 """Int8 weights with float compute, with the onnx package alone (no onnxruntime here):
-MatMul(A, W) -> MatMul(A, DequantizeLinear(W_q, scale, 0)), W quantized per output column (symmetric
-int8); large embedding tables used by Gather are stored int8 with one scale per row and dequantized
-after the lookup. Activations stay float, so the model gives the same vectors on onnxruntime-node,
-onnxruntime-web and WebGPU: the older DynamicQuantizeLinear -> MatMulInteger format saturates in
-onnxruntime-node on x86 CPUs without VNNI. Loads in transformers.js with dtype 'q8'.
+MatMul(A, W) -> MatMul(A, Cast(W_q) * scale), W quantized per output column (symmetric int8); large
+embedding tables used by Gather are stored int8 with one scale per row and dequantized after the
+lookup. Activations stay float, so the model gives the same vectors on onnxruntime-node,
+onnxruntime-web and WebGPU. Two formats are avoided on purpose:
+- DynamicQuantizeLinear -> MatMulInteger saturates in onnxruntime-node on x86 CPUs without VNNI;
+- DequantizeLinear -> MatMul is fused by onnxruntime-node into MatMulNBits with int8 activations
+  (accuracy_level 4), a CPU-specific int8 kernel again. Cast -> Mul is constant-folded into float
+  weights when the session loads, on every runtime.
+Loads in transformers.js with dtype 'q8'.
 
 Usage: /usr/bin/python3 tools/encoder/quantize.py model.onnx model_quantized.onnx
 """
@@ -26,7 +30,7 @@ def int8_rows(table):
 
 
 def quantize_model(src, dst, keep_float=()):
-    """keep_float: names of weight initializers left in float32. Needs opset >= 13 (per-axis DequantizeLinear)."""
+    """keep_float: names of weight initializers left in float32. Needs opset >= 13 (Unsqueeze with axes as input)."""
     model = onnx.load(src)
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
@@ -41,9 +45,9 @@ def quantize_model(src, dst, keep_float=()):
             w_name = node.input[1]
             if w_name not in dequantized:
                 q, scale = int8_columns(numpy_helper.to_array(inits[w_name]).astype(np.float32))
-                added += [numpy_helper.from_array(q, w_name + '_q'), numpy_helper.from_array(scale, w_name + '_scale'),
-                          numpy_helper.from_array(np.zeros(q.shape[1], np.int8), w_name + '_zp')]
-                new_nodes.append(helper.make_node('DequantizeLinear', [w_name + '_q', w_name + '_scale', w_name + '_zp'], [w_name + '_deq'], name=w_name + '_dq', axis=1))
+                added += [numpy_helper.from_array(q, w_name + '_q'), numpy_helper.from_array(scale, w_name + '_scale')]
+                new_nodes += [helper.make_node('Cast', [w_name + '_q'], [w_name + '_qf'], name=w_name + '_cast', to=TensorProto.FLOAT),
+                              helper.make_node('Mul', [w_name + '_qf', w_name + '_scale'], [w_name + '_deq'], name=w_name + '_dequantize')]
                 dequantized[w_name] = w_name + '_deq'
                 removed.add(w_name)
             new_nodes.append(helper.make_node('MatMul', [node.input[0], dequantized[w_name]], list(node.output), name=node.name))
