@@ -101,8 +101,15 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const device = await chooseDevice(options.device);
-  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as { hidden_size?: number; max_position_embeddings?: number; storecast?: UseModelConfig };
-  const tokenizerConfig = JSON.parse(new TextDecoder().decode(files.get('tokenizer_config.json'))) as { model_max_length?: number };
+  const parseFile = <T>(name: string): T => {
+    try {
+      return JSON.parse(new TextDecoder().decode(files.get(name))) as T;
+    } catch (error) {
+      throw new StorecastError('MODEL_LOAD_FAILED', `Model file ${joinUrl(folder, name)} is not valid JSON (corrupt or truncated).`, { cause: error });
+    }
+  };
+  const config = parseFile<{ hidden_size?: number; max_position_embeddings?: number; storecast?: UseModelConfig }>('config.json');
+  const tokenizerConfig = parseFile<{ model_max_length?: number }>('tokenizer_config.json');
   const maxTokens = Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512);
   let run: Encoder['run'];
   try {
