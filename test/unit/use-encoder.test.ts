@@ -80,6 +80,17 @@ describe('USE tokenizer (lib/text/use-tokenizer.ts)', () => {
     expect(texts.length).toBeGreaterThanOrEqual(240);
   });
 
+  it('covers score ties: transformers.js\' own Unigram tokenizer (same tokenizer.json) differs on some test texts', async () => {
+    const { AutoTokenizer, env } = await import('@huggingface/transformers');
+    env.allowLocalModels = true;
+    env.localModelPath = join(MODEL_DIR, '..') + '/';
+    const theirs = await AutoTokenizer.from_pretrained('storecast-use-lite');
+    // Their ids end with the appended control id 2.
+    const ties = texts.filter((t) => JSON.stringify((theirs(t).input_ids.tolist() as bigint[][])[0].slice(0, -1).map(Number)) !== JSON.stringify(tokenizer.encode(t)));
+    expect(ties).toEqual(expect.arrayContaining(['$999.99']));
+    expect(ties.length).toBeLessThan(texts.length * 0.05);
+  });
+
   it('keeps the original quirks: later candidate wins ties, unknown runs merge, reserved pieces never match', () => {
     const vocab: Array<[string, number | null]> = [['�', 0], ['<s>', 0], ['▁', -1], ['a', -2], ['b', -2], ['ab', -4], ['▁a', -3], ['<', null]];
     const tiny = new UseTokenizer(vocab, 2);
