@@ -1,6 +1,6 @@
 // npm run bench -- price : RMSLE, MAPE, 80%-range coverage on the price benchmark splits, next to
 // category median, TF-IDF + ridge and k-NN on embeddings, all computed in this run (Node).
-import { trainPriceModel, predictPrice, embedText, rmsle, type Product } from '../lib/index.js';
+import { trainPriceModel, predictPrice, embedText, rmsle, DEFAULT_ENCODER, type Product } from '../lib/index.js';
 import { fitFeatureSpace, productText, sparseDimension, sparseRow } from '../lib/price/features.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
 import { withoutTargets } from '../lib/price/extras.js';
@@ -75,7 +75,7 @@ export async function runPriceBenchmark(log: (s: string) => void): Promise<{ row
     const matrix = new Float32Array(train.length * dims);
     trainVectors.forEach((v, i) => matrix.set(v, i * dims));
     const logPrices = train.map((p) => Math.log1p(p.price!));
-    add('k-NN (storecast-bert-mini)', testVectors.map((v) => Math.expm1(knnEstimate(topK(v, matrix, dims, 10), logPrices))));
+    add(`k-NN (${DEFAULT_ENCODER})`, testVectors.map((v) => Math.expm1(knnEstimate(topK(v, matrix, dims, 10), logPrices))));
     // storecast: the full model, trained like a page would.
     const t0 = performance.now();
     const model = await trainPriceModel(train);

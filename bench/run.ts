@@ -49,7 +49,7 @@ if (all || wanted.includes('pricing')) {
 if (all || wanted.includes('encoder')) {
   const { runEncoderBenchmark } = await import('./encoder.js');
   const body = await runEncoderBenchmark(log);
-  writeSection('Text encoder (storecast-bert-mini vs its teacher)', 'npm run bench -- encoder', body);
+  writeSection('Text encoder (storecast-use-lite vs the TF.js original of USE lite)', 'npm run bench -- encoder', body);
 }
 
 if (all || wanted.includes('browser')) {

@@ -90,6 +90,22 @@ async function readBody(response: Response, onBytes: (loaded: number, total: num
   return out;
 }
 
+/**
+ * Why a file a library fetches itself (the wasm files) could not be used, when the file is the
+ * problem: missing, or an HTML page in its place. Undefined when it looks fine.
+ */
+export async function diagnoseServedFile(url: string, setting: FileSetting): Promise<string | undefined> {
+  try {
+    const response = await fetch(url);
+    const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 64);
+    if (!response.ok) return `${url}: HTTP ${response.status}.${settingHint(setting)}`;
+    if (looksLikeHtml(head, response.headers.get('content-type'))) return htmlInsteadOfFile(url, setting).message;
+  } catch (error) {
+    return `${url}: ${error instanceof Error ? error.message : String(error)}.${settingHint(setting)}`;
+  }
+  return undefined;
+}
+
 export async function readJson<T>(url: string, options: ReadFileOptions = {}): Promise<T> {
   const bytes = await readModelFile(url, options);
   try {

@@ -1,5 +1,5 @@
 import { env, isNode, joinUrl } from '../config.js';
-import { htmlInsteadOfFile, looksLikeHtml } from '../io.js';
+import { diagnoseServedFile } from '../io.js';
 import { warning, type StorecastWarning } from '../warnings.js';
 import { StorecastError } from '../errors.js';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './probe.js';
@@ -45,23 +45,13 @@ async function trySetBackend(tf: Tf, name: BackendName): Promise<string | undefi
     failure = `failed to start: ${error instanceof Error ? error.message : String(error)}`;
   }
   // The usual cause in a browser: the wasm file is not served where env.wasmBaseUrl says.
-  if (failure && name === 'wasm' && !isNode) failure += (await diagnoseWasm()) ?? '';
+  if (failure && name === 'wasm' && !isNode) {
+    const problem = await diagnoseServedFile(joinUrl(env.wasmBaseUrl, 'tfjs-backend-wasm-simd.wasm'), 'wasmBaseUrl');
+    if (problem) failure += ` (${problem})`;
+  }
   return failure;
 }
 
-/** Why the wasm backend could not load its file, when the file itself is the problem. */
-async function diagnoseWasm(): Promise<string | undefined> {
-  const url = joinUrl(env.wasmBaseUrl, 'tfjs-backend-wasm-simd.wasm');
-  try {
-    const response = await fetch(url);
-    const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 64);
-    if (!response.ok) return ` (${url}: HTTP ${response.status}; serve node_modules/storecast/dist/wasm/ at env.wasmBaseUrl)`;
-    if (looksLikeHtml(head, response.headers.get('content-type'))) return ` (${htmlInsteadOfFile(url, 'wasmBaseUrl').message})`;
-  } catch (error) {
-    return ` (${url}: ${error instanceof Error ? error.message : String(error)})`;
-  }
-  return undefined;
-}
 
 /** Backends that failed (or lost their device) rather than being skipped by design. */
 function fallbackWarnings(skipped: SkippedBackend[], chosen: BackendName): StorecastWarning[] {

@@ -1,14 +1,18 @@
 import { env as storecastEnv, isNode, joinUrl } from '../config.js';
 import { StorecastError, throwIfAborted } from '../errors.js';
-import { defaultModelBase, readJson, readModelFile, verifySha256 } from '../io.js';
+import { defaultModelBase, diagnoseServedFile, readJson, readModelFile, verifySha256 } from '../io.js';
 import { probeWebGpu } from '../runtime/probe.js';
 import { progressReporter, type LongTaskOptions } from '../progress.js';
+import { createUseRunner, USE_TOKENIZER, type UseModelConfig } from './use-encoder.js';
 
-/** The encoder shipped in public/models/. */
-export const DEFAULT_ENCODER = 'storecast-bert-mini';
+/** The encoder shipped in public/models/: Universal Sentence Encoder lite, int8 weights. */
+export const DEFAULT_ENCODER = 'storecast-use-lite';
 
 export interface EncoderOptions {
-  /** Model folder name under baseUrl (Hugging Face layout). Default 'storecast-bert-mini'. */
+  /**
+   * Model folder name under baseUrl (Hugging Face layout). Default 'storecast-use-lite'. Any
+   * BERT-family feature-extraction folder works too (mean pooling of last_hidden_state).
+   */
   model?: string;
   /** Where model folders are served. Default env.modelBaseUrl (same origin). */
   baseUrl?: string;
@@ -53,7 +57,7 @@ export function loadEncoder(options: EncoderOptions = {}, task: LongTaskOptions 
 
 async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Promise<Encoder> {
   const model = options.model ?? DEFAULT_ENCODER;
-  if (typeof model !== 'string' || !/^[\w.@-]+(\/[\w.@-]+)?$/.test(model)) throw new StorecastError('INVALID_INPUT', `encoder.model must be a folder name like 'storecast-bert-mini', got ${JSON.stringify(model)}.`);
+  if (typeof model !== 'string' || !/^[\w.@-]+(\/[\w.@-]+)?$/.test(model)) throw new StorecastError('INVALID_INPUT', `encoder.model must be a folder name like 'storecast-use-lite', got ${JSON.stringify(model)}.`);
   const dtype = options.dtype ?? 'q8';
   const base = options.baseUrl ?? (storecastEnv.modelBaseUrl === '/models/' ? await defaultModelBase() : storecastEnv.modelBaseUrl);
   const folder = joinUrl(base, model + '/');
@@ -99,26 +103,41 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const device = await chooseDevice(options.device);
-  let extractor: Awaited<ReturnType<typeof transformers.pipeline<'feature-extraction'>>>;
+  const parseFile = <T>(name: string): T => {
+    try {
+      return JSON.parse(new TextDecoder().decode(files.get(name))) as T;
+    } catch (error) {
+      throw new StorecastError('MODEL_LOAD_FAILED', `Model file ${joinUrl(folder, name)} is not valid JSON (corrupt or truncated).`, { cause: error });
+    }
+  };
+  const config = parseFile<{ hidden_size?: number; max_position_embeddings?: number; storecast?: UseModelConfig }>('config.json');
+  const tokenizerConfig = parseFile<{ model_max_length?: number }>('tokenizer_config.json');
+  const maxTokens = Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512);
+  let run: Encoder['run'];
   try {
-    extractor = await transformers.pipeline('feature-extraction', model, { dtype, device: device as 'wasm' });
+    // A model that names storecast's USE tokenizer is tokenised exactly as the original; others go
+    // through transformers.js' feature-extraction pipeline (its tokenizer, mean pooling).
+    run = config.storecast?.tokenizer === USE_TOKENIZER
+      ? await createUseRunner(transformers, model, files.get('tokenizer.json')!, config.storecast, { dtype, device, maxTokens })
+      : await createPipelineRunner(transformers, model, dtype, device);
   } catch (error) {
+    if (error instanceof StorecastError) throw error;
+    // onnxruntime-web fetches its wasm itself: when that file is the problem, say so rather than blame the model.
+    const wasmProblem = !isNode && device === 'wasm' ? await diagnoseServedFile(joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.wasm'), 'wasmBaseUrl') : undefined;
+    if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as { hidden_size?: number; max_position_embeddings?: number };
-  const tokenizerConfig = JSON.parse(new TextDecoder().decode(files.get('tokenizer_config.json'))) as { model_max_length?: number };
-  return {
-    id: `${model}@${weightsHash}`,
-    device,
-    dims: config.hidden_size ?? 0,
-    maxTokens: Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512),
-    async run(texts) {
-      const output = await extractor(texts, { pooling: 'mean', normalize: true });
-      const [count, dims] = output.dims as [number, number];
-      const data = output.data as Float32Array;
-      const vectors = Array.from({ length: count }, (_, i) => data.slice(i * dims, (i + 1) * dims));
-      output.dispose?.();
-      return vectors;
-    },
+  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run };
+}
+
+async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: 'q8' | 'fp32', device: string): Promise<Encoder['run']> {
+  const extractor = await transformers.pipeline('feature-extraction', model, { dtype, device: device as 'wasm' });
+  return async (texts) => {
+    const output = await extractor(texts, { pooling: 'mean', normalize: true });
+    const [count, dims] = output.dims as [number, number];
+    const data = output.data as Float32Array;
+    const vectors = Array.from({ length: count }, (_, i) => data.slice(i * dims, (i + 1) * dims));
+    output.dispose?.();
+    return vectors;
   };
 }

@@ -14,7 +14,7 @@ export interface EmbedOptions extends LongTaskOptions {
   cache?: boolean;
 }
 
-/** Longer texts are cut before tokenising: the encoder reads at most a few dozen tokens anyway. */
+/** Longer texts are cut before tokenising: the encoder reads at most its first 128 tokens anyway. */
 export const MAX_TEXT_CHARS = 2000;
 const MAX_TEXTS = 1_000_000;
 

@@ -13,7 +13,7 @@ async function errorOf(p: Promise<unknown>): Promise<StorecastError> {
   return e as StorecastError;
 }
 
-describe('embedText with the shipped int8 student (Node, onnxruntime CPU)', () => {
+describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () => {
   it('returns normalised 512-d vectors where related products are closer than unrelated ones', async () => {
     const [phone, phone2, sofa] = await embedText(['Samsung Galaxy smartphone 128GB, black', 'Android mobile phone with 6.5 inch screen', 'Three-seater leather sofa for the living room']);
     expect(phone).toHaveLength(512);
@@ -43,8 +43,8 @@ describe('embedText with the shipped int8 student (Node, onnxruntime CPU)', () =
 
   it('refuses a corrupt model file (sha256 mismatch) with MODEL_LOAD_FAILED, and a missing one too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'storecast-models-'));
-    cpSync(join(MODELS, 'storecast-bert-mini'), join(dir, 'storecast-bert-mini'), { recursive: true });
-    const onnx = join(dir, 'storecast-bert-mini/onnx/model_quantized.onnx');
+    cpSync(join(MODELS, 'storecast-use-lite'), join(dir, 'storecast-use-lite'), { recursive: true });
+    const onnx = join(dir, 'storecast-use-lite/onnx/model_quantized.onnx');
     const bytes = readFileSync(onnx);
     bytes[bytes.length - 100] ^= 0xff;
     writeFileSync(onnx, bytes);

@@ -3,7 +3,11 @@ Hugging Face layout with an int8 ONNX model for transformers.js.
 
 Run (after build-corpus.mjs and teacher-embed.mjs):
   THREADS=2 /usr/bin/python3 tools/encoder/train_student.py --minutes 35
-Outputs public/models/storecast-bert-mini/{config.json,tokenizer.json,tokenizer_config.json,onnx/model.onnx (float, not shipped), onnx/model_quantized.onnx}
+Outputs .cache/encoder/storecast-bert-mini/{config.json,tokenizer.json,tokenizer_config.json,onnx/model_quantized.onnx}
+(float model: .cache/encoder/model.onnx). The student is not shipped: storecast ships the exact port of
+the teacher (tools/encoder/port_use.py). A student goes into public/models/ only once it reaches
+Spearman >= 0.85 against the teacher on product titles (npm run bench -- encoder with encoder.model
+pointing at it); then run node tools/model-card.mjs on its folder.
 """
 import argparse, json, math, os, random, sys, time
 import numpy as np
@@ -73,7 +77,7 @@ def main():
     ap.add_argument('--dir', default=os.path.join(ROOT, '.cache/encoder'))
     ap.add_argument('--minutes', type=float, default=35)
     ap.add_argument('--batch', type=int, default=128)
-    ap.add_argument('--out', default=os.path.join(ROOT, 'public/models', NAME))
+    ap.add_argument('--out', default=os.path.join(ROOT, '.cache/encoder', NAME))
     ap.add_argument('--resume', action='store_true', help='continue from .cache/encoder/student.pt (same vocabulary and architecture)')
     ap.add_argument('--lr', type=float, default=5e-4)
     args = ap.parse_args()
