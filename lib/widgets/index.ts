@@ -206,7 +206,8 @@ export class StorecastPricingElement extends HTMLElement {
     this.#root.innerHTML = '<div class="box muted" part="box">Learning demand from the sales history…</div>';
     try {
       const storecast = await instance();
-      this.#model ??= this.#history().then(({ observations, ...options }) => storecast.fitDemand(observations, options));
+      // Only the fitting options are taken: a sales file may carry other fields (a source note, ids).
+      this.#model ??= this.#history().then(({ observations, frequency, groups, holidays }) => storecast.fitDemand(observations, { frequency, groups, holidays }));
       const model = await this.#model;
       const objective = (this.getAttribute('objective') ?? 'profit') as 'profit' | 'revenue';
       const guardrails = { min: this.#number('min'), max: this.#number('max'), maxChange: this.#number('max-change'), inventory: this.#number('inventory'), periods: this.#number('periods') };

@@ -39,10 +39,15 @@ async function showsWidgets(browser: Browser, origin: string, screenshot: string
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(origin + '/');
-  await page.waitForFunction(() => {
-    const text = (id: string): string => document.getElementById(id)?.shadowRoot?.textContent ?? '';
-    return /Suggested/.test(text('price')) && /Expected to/.test(text('forecast')) && /Recommended/.test(text('pricing'));
-  }, undefined, { timeout: 240_000 }).catch(async (e) => { throw new Error(`${e}\nconsole errors: ${errors.join('\n')}`); });
+  // Done when every widget shows its result, or as soon as one shows an error.
+  const failed = await page.waitForFunction(() => {
+    const root = (id: string): ShadowRoot | null | undefined => document.getElementById(id)?.shadowRoot;
+    const error = ['price', 'forecast', 'pricing'].map((id) => root(id)?.querySelector('.error')?.textContent).find(Boolean);
+    if (error) return error;
+    const text = (id: string): string => root(id)?.textContent ?? '';
+    return /Suggested/.test(text('price')) && /Expected to/.test(text('forecast')) && /Recommended/.test(text('pricing')) ? 'ok' : false;
+  }, undefined, { timeout: 240_000 }).then((handle) => handle.jsonValue()).catch(async (e) => { throw new Error(`${e}\nconsole errors: ${errors.join('\n')}`); });
+  expect(failed, `a widget shows an error; console errors: ${errors.join('\n')}`).toBe('ok');
   const shown = await page.evaluate(() => ({
     price: document.getElementById('price')!.shadowRoot!.textContent!,
     forecast: document.getElementById('forecast')!.shadowRoot!.textContent!,
