@@ -42,6 +42,34 @@ const numbers = (text: string | null): number[] => (text ?? '').split(',').map((
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const money = (v: number, currency: string): string => v.toLocaleString(undefined, { style: 'currency', currency });
 
+/** An element with a class and, optionally, its text (always as text: nothing is parsed as HTML). */
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The widget's frame: a box holding its parts (`::part(box)` styles it from the host page). */
+function box(className: string, ...children: Array<Node | string>): HTMLDivElement {
+  const frame = element('div', className);
+  frame.setAttribute('part', 'box');
+  frame.append(...children);
+  return frame;
+}
+
+const list = (items: string[]): HTMLUListElement => {
+  const ul = element('ul', '');
+  ul.append(...items.map((text) => element('li', '', text)));
+  return ul;
+};
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Could not read ${url}: HTTP ${response.status}.`);
+  return (await response.json()) as T;
+}
+
 /** `<storecast-forecast values="..." dates="..." frequency="weekly" horizon="13">` or set `.series`. */
 export class StorecastForecastElement extends HTMLElement {
   static observedAttributes = ['values', 'dates', 'frequency', 'horizon'];
@@ -64,28 +92,17 @@ export class StorecastForecastElement extends HTMLElement {
       ...(this.getAttribute('frequency') ? { frequency: this.getAttribute('frequency') as SeriesInput['frequency'] } : {}),
     };
     const horizon = this.getAttribute('horizon') ? Number(this.getAttribute('horizon')) : undefined;
-    this.#root.innerHTML = '<div class="box muted" part="box">Forecasting…</div>';
+    this.#root.replaceChildren(box('box muted', 'Forecasting…'));
     try {
       const result = await (await instance()).forecastTrend(series, horizon === undefined ? {} : { horizon });
       if (run !== this.#run) return;
       this.result = result;
-      const box = document.createElement('div');
-      box.className = 'box';
-      box.setAttribute('part', 'box');
       const history = series.values.filter((v): v is number => typeof v === 'number');
-      box.appendChild(forecastSvg(history.slice(-Math.max(3 * result.forecast.length, 24)), result.forecast, result.intervals));
-      const summary = document.createElement('p');
-      summary.className = 'summary';
-      summary.textContent = result.summary;
-      box.appendChild(summary);
-      this.#root.replaceChildren(box);
+      this.#root.replaceChildren(box('box', forecastSvg(history.slice(-Math.max(3 * result.forecast.length, 24)), result.forecast, result.intervals), element('p', 'summary', result.summary)));
       this.dispatchEvent(new CustomEvent('forecast', { detail: result }));
     } catch (e) {
       if (run !== this.#run) return;
-      const box = document.createElement('div');
-      box.className = 'box error';
-      box.textContent = message(e);
-      this.#root.replaceChildren(box);
+      this.#root.replaceChildren(box('box error', message(e)));
     }
   }
 }
@@ -113,15 +130,13 @@ export class StorecastPriceElement extends HTMLElement {
     if (this.#catalog) return this.#catalog;
     const url = this.getAttribute('catalog-url');
     if (!url) throw new Error('Set .catalog (an array of products with prices) or a catalog-url attribute.');
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`Could not read ${url}: HTTP ${response.status}.`);
-    return (await response.json()) as Product[];
+    return fetchJson<Product[]>(url);
   }
 
   async #render(): Promise<void> {
     const run = ++this.#run;
-    if (!this.#product) { this.#root.innerHTML = '<div class="box muted" part="box">Set .product to get a price suggestion.</div>'; return; }
-    this.#root.innerHTML = '<div class="box muted" part="box">Learning prices from the catalog…</div>';
+    if (!this.#product) { this.#root.replaceChildren(box('box muted', 'Set .product to get a price suggestion.')); return; }
+    this.#root.replaceChildren(box('box muted', 'Learning prices from the catalog…'));
     try {
       const storecast = await instance();
       this.#model ??= this.#catalogData().then((c) => storecast.trainPriceModel(c));
@@ -130,31 +145,15 @@ export class StorecastPriceElement extends HTMLElement {
       if (run !== this.#run) return;
       this.suggestion = suggestion;
       const currency = this.getAttribute('currency') ?? 'USD';
-      const box = document.createElement('div');
-      box.className = 'box';
-      box.setAttribute('part', 'box');
-      const price = document.createElement('div');
-      price.className = 'price';
-      price.textContent = `Suggested ${money(suggestion.price, currency)}`;
-      const range = document.createElement('div');
-      range.className = 'muted';
-      range.textContent = `80% range ${money(suggestion.low, currency)} – ${money(suggestion.high, currency)}`;
-      const list = document.createElement('ul');
-      for (const c of suggestion.comparables) {
-        const item = document.createElement('li');
-        item.textContent = `${c.title} — ${money(c.price, currency)}`;
-        list.appendChild(item);
-      }
-      box.append(price, range, list);
-      this.#root.replaceChildren(box);
+      this.#root.replaceChildren(box('box',
+        element('div', 'price', `Suggested ${money(suggestion.price, currency)}`),
+        element('div', 'muted', `80% range ${money(suggestion.low, currency)} – ${money(suggestion.high, currency)}`),
+        list(suggestion.comparables.map((c) => `${c.title} — ${money(c.price, currency)}`))));
       this.dispatchEvent(new CustomEvent('suggestion', { detail: suggestion }));
     } catch (e) {
       this.#model = undefined;
       if (run !== this.#run) return;
-      const box = document.createElement('div');
-      box.className = 'box error';
-      box.textContent = message(e);
-      this.#root.replaceChildren(box);
+      this.#root.replaceChildren(box('box error', message(e)));
     }
   }
 }
@@ -188,9 +187,7 @@ export class StorecastPricingElement extends HTMLElement {
     if (this.#sales) return this.#sales;
     const url = this.getAttribute('sales-url');
     if (!url) throw new Error('Set .sales ({ observations: [{ product, date, price, units }] }) or a sales-url attribute.');
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`Could not read ${url}: HTTP ${response.status}.`);
-    return (await response.json()) as SalesHistory;
+    return fetchJson<SalesHistory>(url);
   }
 
   #number(name: string): number | undefined {
@@ -202,8 +199,8 @@ export class StorecastPricingElement extends HTMLElement {
     const run = ++this.#run;
     const product = this.getAttribute('product');
     const cost = this.#number('cost');
-    if (!product || cost === undefined) { this.#root.innerHTML = '<div class="box muted" part="box">Set the product and cost attributes to get a price recommendation.</div>'; return; }
-    this.#root.innerHTML = '<div class="box muted" part="box">Learning demand from the sales history…</div>';
+    if (!product || cost === undefined) { this.#root.replaceChildren(box('box muted', 'Set the product and cost attributes to get a price recommendation.')); return; }
+    this.#root.replaceChildren(box('box muted', 'Learning demand from the sales history…'));
     try {
       const storecast = await instance();
       // Only the fitting options are taken: a sales file may carry other fields (a source note, ids).
@@ -220,33 +217,17 @@ export class StorecastPricingElement extends HTMLElement {
     } catch (e) {
       this.#model = undefined;
       if (run !== this.#run) return;
-      const box = document.createElement('div');
-      box.className = 'box error';
-      box.textContent = message(e);
-      this.#root.replaceChildren(box);
+      this.#root.replaceChildren(box('box error', message(e)));
     }
   }
 
   #box(rec: PriceRecommendation, objective: 'profit' | 'revenue'): HTMLElement {
     const currency = this.getAttribute('currency') ?? 'USD';
-    const box = document.createElement('div');
-    box.className = 'box';
-    box.setAttribute('part', 'box');
-    const price = document.createElement('div');
-    price.className = 'price';
-    price.textContent = `Recommended ${money(rec.price, currency)}`;
-    const outcome = document.createElement('div');
-    outcome.className = 'muted';
-    outcome.textContent = `About ${Math.round(rec.units)} units (80%: ${Math.round(rec.unitsLow)}–${Math.round(rec.unitsHigh)}) and ${money(rec[objective], currency)} ${objective} (80%: ${money(rec.low, currency)} – ${money(rec.high, currency)}); elasticity ${rec.elasticity.estimate.toFixed(2)} (80%: ${rec.elasticity.low.toFixed(2)} to ${rec.elasticity.high.toFixed(2)}).`;
-    const chart = curveSvg(rec.curve.map((p) => ({ x: p.price, y: p[objective], low: p.low, high: p.high })), rec.price);
-    const reasons = document.createElement('ul');
-    for (const text of [...rec.reasons, ...rec.warnings.map((w) => w.message)]) {
-      const item = document.createElement('li');
-      item.textContent = text;
-      reasons.appendChild(item);
-    }
-    box.append(price, outcome, chart, reasons);
-    return box;
+    return box('box',
+      element('div', 'price', `Recommended ${money(rec.price, currency)}`),
+      element('div', 'muted', `About ${Math.round(rec.units)} units (80%: ${Math.round(rec.unitsLow)}–${Math.round(rec.unitsHigh)}) and ${money(rec[objective], currency)} ${objective} (80%: ${money(rec.low, currency)} – ${money(rec.high, currency)}); elasticity ${rec.elasticity.estimate.toFixed(2)} (80%: ${rec.elasticity.low.toFixed(2)} to ${rec.elasticity.high.toFixed(2)}).`),
+      curveSvg(rec.curve.map((p) => ({ x: p.price, y: p[objective], low: p.low, high: p.high })), rec.price),
+      list([...rec.reasons, ...rec.warnings.map((w) => w.message)]));
   }
 }
 
