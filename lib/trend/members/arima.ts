@@ -1,0 +1,3 @@
+import type { ForecastModel } from '../model.js';
+
+export const arimaModel: ForecastModel = { name: 'arima', fit: () => undefined };
