@@ -1,3 +1,4 @@
+import type { Analysis } from './analyse.js';
 import type { EngineResult } from './engine.js';
 import type { PreparedSeries } from './prepare.js';
 import type { Frequency } from './types.js';
@@ -67,15 +68,22 @@ export function describeDrivers(result: EngineResult, prepared: PreparedSeries, 
   const level = Math.abs(mean(baseline)) || scale;
   if (intermittent) parts.push('sales in some periods only: forecast as an average rate');
   else parts.push(trendWords((olsSlope(baseline) * Math.max(prepared.horizon, 2)) / level));
+  // Effects are told against each covariate's usual value (a promotion against none) and the
+  // forecast with every covariate at its usual value.
+  const liftOf = (part: NonNullable<Analysis['effects']>['parts'][number], t: number): number => part.coefficient * (part.values[t] - part.usual);
+  const usualForecast = result.mean.map((v, h) => Math.abs(v - (a.effects?.parts ?? []).reduce((sum, part) => sum + liftOf(part, n + h) * scale, 0)) || level);
   for (const part of a.effects?.parts ?? []) {
-    const sizes = result.mean.map((_, h) => (part.effect[n + h] * scale) / (Math.abs(result.mean[h] - (effect ? effect[n + h] * scale : 0)) || level));
+    const lift = (t: number): number => liftOf(part, t);
+    const base = (h: number): number => usualForecast[h];
+    const sizes = result.mean.map((_, h) => (lift(n + h) * scale) / base(h));
     const step = sizes.findIndex((s) => Math.abs(s) >= NOTABLE_EFFECT);
     if (step >= 0) parts.push(`${part.name} effect ${percent(sizes[step])} ${when(step, dates, prepared.frequency)}`);
     else {
-      // Not in the forecast span: say how big it was in the history, where it applied.
-      const history = Array.from(part.effect.subarray(0, n));
-      const peak = history.reduce((best, v) => (Math.abs(v) > Math.abs(best) ? v : best), 0);
-      if (Math.abs(peak) >= NOTABLE_EFFECT) parts.push(`${part.name} effect ${percent(peak)} when it applies (not in the forecast span)`);
+      // Not in the forecast span: how big it was in the history, where it applied.
+      let peak = 0;
+      for (let t = 0; t < n; t++) if (Math.abs(lift(t)) > Math.abs(peak)) peak = lift(t);
+      const relative = (peak * scale) / level;
+      if (Math.abs(relative) >= NOTABLE_EFFECT) parts.push(`${part.name} effect ${percent(relative)} when it applies (not in the forecast span)`);
     }
   }
   if (a.pulse) parts.push(a.pulse.kind === 'one-off' ? `the ${a.pulse.direction === 'up' ? 'spike' : 'dip'} at the end of the history treated as one-off, like earlier ones` : `the ${a.pulse.direction === 'up' ? 'spike' : 'dip'} at the end of the history not carried forward in full`);

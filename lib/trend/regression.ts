@@ -12,7 +12,7 @@ export interface CovariateEffects {
   /** Summed effect per step over history + horizon, in the series' scaled units. */
   effect: Float64Array;
   /** Each kept covariate's effect per step (history + horizon), for the description. */
-  parts: { name: string; effect: Float64Array; coefficient: number; tValue: number }[];
+  parts: { name: string; effect: Float64Array; coefficient: number; tValue: number; values: Float64Array; usual: number }[];
   /** Covariates dropped because they never change in the history. */
   constant: string[];
 }
@@ -29,7 +29,7 @@ export function estimateEffects(y: Float64Array, covariates: Record<string, Floa
   const names = Object.keys(covariates);
   if (!names.length || n < 8) return undefined;
   const constant: string[] = [];
-  const centred: { name: string; values: Float64Array }[] = [];
+  const centred: { name: string; values: Float64Array; raw: Float64Array }[] = [];
   for (const name of names) {
     const c = covariates[name];
     let lo = Infinity;
@@ -37,7 +37,7 @@ export function estimateEffects(y: Float64Array, covariates: Record<string, Floa
     let mean = 0;
     for (let t = 0; t < n; t++) { lo = Math.min(lo, c[t]); hi = Math.max(hi, c[t]); mean += c[t] / n; }
     if (hi - lo <= 1e-12 * Math.max(1, Math.abs(hi))) { constant.push(name); continue; }
-    centred.push({ name, values: c.map((v) => v - mean) });
+    centred.push({ name, values: c.map((v) => v - mean), raw: c });
   }
   if (!centred.length) return { effect: new Float64Array(y.length), parts: [], constant };
   const baseline = baselineColumns(n, decompositions);
@@ -54,7 +54,9 @@ export function estimateEffects(y: Float64Array, covariates: Record<string, Floa
   const parts = kept.map((c, j) => {
     const part = c.values.map((v) => v * fit!.coefficients[j]);
     for (let t = 0; t < total; t++) effect[t] += part[t];
-    return { name: c.name, effect: part, coefficient: fit!.coefficients[j], tValue: fit!.tValues[j] };
+    // The covariate's usual value (0 for a flag that is mostly off): effects are told relative to it.
+    const sorted = Array.from(c.raw.subarray(0, n)).sort((a, b) => a - b);
+    return { name: c.name, effect: part, coefficient: fit!.coefficients[j], tValue: fit!.tValues[j], values: c.raw, usual: sorted[n >> 1] };
   });
   return { effect, parts, constant };
 }
