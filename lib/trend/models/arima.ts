@@ -1,0 +1,364 @@
+import { nelderMead } from '../optimize.js';
+import { decompose } from '../seasonality.js';
+
+/**
+ * Seasonal ARIMA(p,d,q)(P,D,Q)m with automatic order selection after Hyndman & Khandakar (2008),
+ * as in R's auto.arima(): the seasonal difference when the seasonal strength exceeds 0.64, regular
+ * differences while the KPSS test rejects stationarity (5%), then a stepwise search over
+ * (p,q)(P,Q) by AICc. Parameters are estimated by conditional sum of squares (CSS), in
+ * partial-autocorrelation coordinates (so every candidate is stationary and invertible); with at
+ * most one difference a mean (no difference) or drift (one) is included. Forecast intervals come
+ * from the ψ-weights of the model with its differences multiplied in (its MA(∞) form).
+ */
+export interface ArimaOrder { p: number; d: number; q: number; P: number; D: number; Q: number; m: number }
+
+export interface ArimaFit {
+  order: ArimaOrder;
+  /** AR and MA coefficients of the non-seasonal and seasonal parts (MA with R's sign: 1 + θB). */
+  phi: Float64Array;
+  theta: Float64Array;
+  seasonalPhi: Float64Array;
+  seasonalTheta: Float64Array;
+  /** Mean of the differenced series (0 when not included). */
+  mean: number;
+  sigma2: number;
+  aicc: number;
+  /** The optimiser's point, to resume from. */
+  optimum: Float64Array;
+}
+
+/** Search bounds: enough for retail series; larger orders cost time and rarely win on AICc. */
+const MAX_P = 3;
+const MAX_Q = 3;
+const MAX_SEASONAL = 1;
+const MAX_MODELS = 20;
+/** Optimiser iterations per candidate in the search and for the winner's final estimate. */
+const SEARCH_ITERATIONS = 25;
+const FINAL_ITERATIONS = 150;
+/** Partial autocorrelations stay inside ±0.99: a unit root is what differencing is for. */
+const PACF_BOUND = 0.99;
+
+/** KPSS level-stationarity statistic with forecast::ndiffs' Newey–West lag, trunc(3√n / 13). */
+export function kpss(x: ArrayLike<number>): number {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i] / n;
+  const e = Float64Array.from(x as ArrayLike<number>, (v) => v - mean);
+  let s = 0;
+  let eta = 0;
+  for (let i = 0; i < n; i++) { s += e[i]; eta += s * s; }
+  const lags = Math.trunc((3 * Math.sqrt(n)) / 13);
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += e[i] * e[i];
+  variance /= n;
+  for (let l = 1; l <= lags; l++) {
+    let c = 0;
+    for (let i = l; i < n; i++) c += e[i] * e[i - l];
+    variance += (2 * (1 - l / (lags + 1)) * c) / n;
+  }
+  return variance > 0 ? eta / (n * n * variance) : 0;
+}
+
+/** 5% critical value of the KPSS level test. */
+const KPSS_CRITICAL = 0.463;
+/** Seasonal strength above which the seasonal difference is taken (forecast::nsdiffs, test "seas"). */
+const SEASONAL_STRENGTH = 0.64;
+
+export function difference(x: ArrayLike<number>, lag: number): Float64Array {
+  const out = new Float64Array(Math.max(0, x.length - lag));
+  for (let i = lag; i < x.length; i++) out[i - lag] = x[i] - x[i - lag];
+  return out;
+}
+
+/** The differences auto.arima would take: seasonal by strength, then regular by KPSS (at most 2 in all). */
+export function chooseDifferences(y: Float64Array, m: number): { d: number; D: number } {
+  let D = 0;
+  let x = y;
+  if (m > 1 && y.length >= 3 * m && decompose(y, m).strength > SEASONAL_STRENGTH) { D = 1; x = difference(y, m); }
+  let d = 0;
+  while (d < 2 - D && x.length > 10 && !isConstant(x) && kpss(x) > KPSS_CRITICAL) { x = difference(x, 1); d++; }
+  return { d, D };
+}
+
+function isConstant(x: ArrayLike<number>): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+}
+
+/** Partial autocorrelations → AR coefficients by Durbin–Levinson: any values in (-1, 1) give a stationary AR. */
+function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64Array): Float64Array {
+  const p = r.length;
+  for (let k = 0; k < p; k++) {
+    out[k] = r[k];
+    for (let j = 0; j < k; j++) work[j] = out[j] - r[k] * out[k - 1 - j];
+    for (let j = 0; j < k; j++) out[j] = work[j];
+  }
+  return out;
+}
+
+interface Lags { lags: Int32Array; coefficients: Float64Array }
+
+/**
+ * The multiplied-out polynomials of one order with their lags fixed once: the optimiser calls
+ * `set` thousands of times per series, so it fills preallocated buffers instead of allocating.
+ * AR:  y_t = Σ c_k y_{t-k} + …  from (1 - Σ φ_i B^i)(1 - Σ Φ_j B^{jm});
+ * MA:  … + e_t + Σ c_k e_{t-k}  from (1 + Σ θ_i B^i)(1 + Σ Θ_j B^{jm}).
+ */
+class Polynomials {
+  readonly ar: Lags;
+  readonly ma: Lags;
+  readonly phi: Float64Array;
+  readonly theta: Float64Array;
+  readonly seasonalPhi: Float64Array;
+  readonly seasonalTheta: Float64Array;
+  private readonly pacf: Float64Array;
+  private readonly work: Float64Array;
+
+  constructor(private readonly order: ArimaOrder) {
+    const { p, q, P, Q, m } = order;
+    this.phi = new Float64Array(p);
+    this.theta = new Float64Array(q);
+    this.seasonalPhi = new Float64Array(P);
+    this.seasonalTheta = new Float64Array(Q);
+    this.pacf = new Float64Array(Math.max(p, q, P, Q));
+    this.work = new Float64Array(Math.max(p, q, P, Q));
+    this.ar = Polynomials.layout(p, P, m);
+    this.ma = Polynomials.layout(q, Q, m);
+  }
+
+  /** Lags 1..a, then for each seasonal j: jm and jm+1..jm+a (the cross terms). */
+  private static layout(a: number, A: number, m: number): Lags {
+    const lags: number[] = [];
+    for (let i = 1; i <= a; i++) lags.push(i);
+    for (let j = 1; j <= A; j++) { lags.push(j * m); for (let i = 1; i <= a; i++) lags.push(j * m + i); }
+    return { lags: Int32Array.from(lags), coefficients: new Float64Array(lags.length) };
+  }
+
+  private static fill(target: Lags, a: Float64Array, A: Float64Array, sign: number): void {
+    let k = 0;
+    for (let i = 0; i < a.length; i++) target.coefficients[k++] = a[i];
+    for (let j = 0; j < A.length; j++) {
+      target.coefficients[k++] = A[j];
+      for (let i = 0; i < a.length; i++) target.coefficients[k++] = sign * a[i] * A[j];
+    }
+  }
+
+  private transform(x: ArrayLike<number>, start: number, out: Float64Array, negate: boolean): void {
+    const r = this.pacf.subarray(0, out.length);
+    for (let i = 0; i < out.length; i++) r[i] = PACF_BOUND * Math.tanh(x[start + i]);
+    pacfToAr(r, out, this.work);
+    if (negate) for (let i = 0; i < out.length; i++) out[i] = -out[i];
+  }
+
+  /** Coefficients from the optimiser's unconstrained point (partial autocorrelations through tanh). */
+  set(x: ArrayLike<number>): this {
+    const { p, q, P } = this.order;
+    this.transform(x, 0, this.phi, false);
+    this.transform(x, p, this.theta, true);
+    this.transform(x, p + q, this.seasonalPhi, false);
+    this.transform(x, p + q + P, this.seasonalTheta, true);
+    Polynomials.fill(this.ar, this.phi, this.seasonalPhi, -1);
+    Polynomials.fill(this.ma, this.theta, this.seasonalTheta, 1);
+    return this;
+  }
+
+  /** Coefficients given directly (a fitted model's). */
+  static of(fit: ArimaFit): Polynomials {
+    const polys = new Polynomials(fit.order);
+    polys.phi.set(fit.phi);
+    polys.theta.set(fit.theta);
+    polys.seasonalPhi.set(fit.seasonalPhi);
+    polys.seasonalTheta.set(fit.seasonalTheta);
+    Polynomials.fill(polys.ar, polys.phi, polys.seasonalPhi, -1);
+    Polynomials.fill(polys.ma, polys.theta, polys.seasonalTheta, 1);
+    return polys;
+  }
+}
+
+/**
+ * One-step residuals of the demeaned differenced series z (conditional on zero errors before the
+ * AR lags are available); the sum of squares from `from` on.
+ */
+function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out: Float64Array): number {
+  const n = z.length;
+  const arLags = ar.lags;
+  const arC = ar.coefficients;
+  const maLags = ma.lags;
+  const maC = ma.coefficients;
+  const arStart = arLags.length ? arLags[arLags.length - 1] : 0;
+  let sse = 0;
+  for (let t = 0; t < arStart && t < n; t++) out[t] = 0;
+  for (let t = arStart; t < n; t++) {
+    let e = z[t];
+    for (let k = 0; k < arLags.length; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 0; k < maLags.length; k++) {
+      const lag = maLags[k];
+      if (t >= lag) e -= maC[k] * out[t - lag];
+    }
+    out[t] = e;
+    if (t >= from) sse += e * e;
+  }
+  return sse;
+}
+
+interface Prepared { w: Float64Array; mean: number; includeMean: boolean; from: number }
+
+function prepare(y: Float64Array, order: ArimaOrder, from: number, includeMean: boolean): Prepared {
+  let w = y;
+  for (let i = 0; i < order.D; i++) w = difference(w, order.m);
+  for (let i = 0; i < order.d; i++) w = difference(w, 1);
+  let mean = 0;
+  if (includeMean) { for (let i = 0; i < w.length; i++) mean += w[i]; mean /= w.length || 1; }
+  return { w: w.map((v) => v - mean), mean, includeMean, from };
+}
+
+/**
+ * Fits one order by CSS. `from`: the first differenced point in the sum of squares, the same for
+ * every candidate so their AICc compare like with like.
+ */
+export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array }): ArimaFit | undefined {
+  const data = prepare(y, order, options.from, options.includeMean);
+  const n = data.w.length;
+  const count = order.p + order.q + order.P + order.Q;
+  const effective = n - options.from;
+  const k = count + (options.includeMean ? 1 : 0) + 1;
+  if (effective < Math.max(8, k + 3)) return undefined;
+  const scratch = new Float64Array(n);
+  const polys = new Polynomials(order);
+  const objective = (x: Float64Array): number => {
+    polys.set(x);
+    return residuals(data.w, polys.ar, polys.ma, options.from, scratch);
+  };
+  const start = options.start ?? new Float64Array(count);
+  const result = count ? nelderMead(objective, start, { maxIterations: options.maxIterations ?? FINAL_ITERATIONS, step: options.start ? 0.15 : 0.4 }) : { x: new Float64Array(0), value: objective(new Float64Array(0)) };
+  const sse = result.value;
+  if (!Number.isFinite(sse) || sse <= 0) return undefined;
+  const sigma2 = sse / effective;
+  const logLik = -0.5 * effective * (Math.log(2 * Math.PI * sigma2) + 1);
+  const aicc = -2 * logLik + 2 * k + (2 * k * (k + 1)) / Math.max(1, effective - k - 1);
+  polys.set(result.x);
+  return { order, phi: polys.phi.slice(), theta: polys.theta.slice(), seasonalPhi: polys.seasonalPhi.slice(), seasonalTheta: polys.seasonalTheta.slice(), mean: data.mean, sigma2: sse / Math.max(1, effective - count), aicc, optimum: result.x };
+}
+
+const key = (o: ArimaOrder): string => `${o.p},${o.q},${o.P},${o.Q}`;
+
+/**
+ * Hyndman–Khandakar stepwise search: four starting models, then ±1 on each of p, q, P, Q (and on
+ * p and q, P and Q together) around the best so far, until no neighbour improves the AICc.
+ */
+export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
+  const seasonal = m > 1 && y.length >= 2 * m + 8;
+  const period = seasonal ? m : 1;
+  const { d, D } = chooseDifferences(y, period);
+  const includeMean = d + D <= 1;
+  const differenced = y.length - d - D * period;
+  // The sum of squares starts where the largest candidate's AR part can: comparable AICc.
+  const from = Math.min(MAX_P + (seasonal ? MAX_SEASONAL * period : 0), Math.floor(differenced / 3));
+  const fitted = new Map<string, ArimaFit | undefined>();
+  let best: ArimaFit | undefined;
+  const tryOrder = (p: number, q: number, P: number, Q: number): boolean => {
+    if (p < 0 || q < 0 || P < 0 || Q < 0 || p > MAX_P || q > MAX_Q || P > MAX_SEASONAL || Q > MAX_SEASONAL) return false;
+    if (!seasonal && (P || Q)) return false;
+    if (p > from || (P && P * period > from)) return false;
+    const order = { p, d, q, P, D, Q, m: period };
+    if (fitted.has(key(order)) || fitted.size >= MAX_MODELS) return false;
+    const fit = fitArima(y, order, { from, includeMean, maxIterations: SEARCH_ITERATIONS });
+    fitted.set(key(order), fit);
+    if (fit && (!best || fit.aicc < best.aicc - 1e-9)) { best = fit; return true; }
+    return false;
+  };
+  tryOrder(2, 2, seasonal ? 1 : 0, seasonal ? 1 : 0);
+  tryOrder(0, 0, 0, 0);
+  tryOrder(1, 0, seasonal ? 1 : 0, 0);
+  tryOrder(0, 1, 0, seasonal ? 1 : 0);
+  for (let improved = true; improved && best;) {
+    improved = false;
+    const { p, q, P, Q } = best.order;
+    const moves: Array<[number, number, number, number]> = [
+      [p - 1, q, P, Q], [p + 1, q, P, Q], [p, q - 1, P, Q], [p, q + 1, P, Q],
+      [p - 1, q - 1, P, Q], [p + 1, q + 1, P, Q], [p + 1, q - 1, P, Q], [p - 1, q + 1, P, Q],
+      [p, q, P - 1, Q], [p, q, P + 1, Q], [p, q, P, Q - 1], [p, q, P, Q + 1], [p, q, P - 1, Q - 1], [p, q, P + 1, Q + 1],
+    ];
+    for (const [a, b, c, e] of moves) if (tryOrder(a, b, c, e)) { improved = true; break; }
+  }
+  if (!best) return undefined;
+  // The winner, estimated further from where the search left it.
+  return fitArima(y, best.order, { from, includeMean, maxIterations: FINAL_ITERATIONS, start: best.optimum }) ?? best;
+}
+
+/** Re-estimates a chosen order on another stretch of the series (the backtest's training part). */
+export function refitArima(y: Float64Array, fit: ArimaFit, maxIterations: number): ArimaFit | undefined {
+  const differenced = y.length - fit.order.d - fit.order.D * fit.order.m;
+  const from = Math.min(MAX_P + (fit.order.m > 1 ? MAX_SEASONAL * fit.order.m : 0), Math.floor(differenced / 3));
+  if (fit.order.p > from || fit.order.P * fit.order.m > from) return undefined;
+  return fitArima(y, fit.order, { from, includeMean: fit.order.d + fit.order.D <= 1, maxIterations, start: fit.optimum });
+}
+
+/**
+ * Forecast from `history` with the fitted coefficients: residuals by the CSS recursion, the ARMA
+ * part forecast forward, differences undone; the standard deviation of each step's error from the
+ * ψ-weights of the integrated model.
+ */
+export function arimaForecast(fit: ArimaFit, history: Float64Array, horizon: number): { mean: number[]; sd: number[] } {
+  const { order } = fit;
+  const { ar, ma } = Polynomials.of(fit);
+  // Each differencing stage of the history, to be extended into the future.
+  const stages: Float64Array[] = [history];
+  const lagsUsed: number[] = [];
+  for (let i = 0; i < order.D; i++) { stages.push(difference(stages[stages.length - 1], order.m)); lagsUsed.push(order.m); }
+  for (let i = 0; i < order.d; i++) { stages.push(difference(stages[stages.length - 1], 1)); lagsUsed.push(1); }
+  const w = stages[stages.length - 1];
+  const n = w.length;
+  const z = new Float64Array(n + horizon);
+  for (let t = 0; t < n; t++) z[t] = w[t] - fit.mean;
+  const e = new Float64Array(n + horizon);
+  residuals(z.subarray(0, n), ar, ma, n, e);
+  for (let t = n; t < n + horizon; t++) {
+    let v = 0;
+    for (let k = 0; k < ar.lags.length; k++) { const s = t - ar.lags[k]; if (s >= 0) v += ar.coefficients[k] * z[s]; }
+    for (let k = 0; k < ma.lags.length; k++) { const s = t - ma.lags[k]; if (s >= 0 && s < n) v += ma.coefficients[k] * e[s]; }
+    z[t] = v;
+  }
+  // Undo the differences, innermost first: x_t = diff_t + x_{t-lag}.
+  let future = Array.from(z.subarray(n), (v) => v + fit.mean);
+  for (let s = stages.length - 2; s >= 0; s--) {
+    const base = stages[s];
+    const lag = lagsUsed[s];
+    const extended = [...Array.from(base), ...new Array<number>(horizon).fill(0)];
+    for (let h = 0; h < horizon; h++) extended[base.length + h] = future[h] + extended[base.length + h - lag];
+    future = extended.slice(base.length);
+  }
+  // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B).
+  const phiStar = new Map<number, number>();
+  ar.lags.forEach((lag, k) => phiStar.set(lag, ar.coefficients[k]));
+  for (const lag of lagsUsed) {
+    // Multiply the polynomial 1 - Σ c_k B^k by (1 - B^lag).
+    const current = new Map(phiStar);
+    phiStar.set(lag, (phiStar.get(lag) ?? 0) + 1);
+    for (const [l, c] of current) phiStar.set(l + lag, (phiStar.get(l + lag) ?? 0) - c);
+  }
+  const maAt = new Map<number, number>();
+  ma.lags.forEach((lag, k) => maAt.set(lag, ma.coefficients[k]));
+  const psi = new Float64Array(horizon);
+  psi[0] = 1;
+  for (let j = 1; j < horizon; j++) {
+    let v = maAt.get(j) ?? 0;
+    for (const [lag, c] of phiStar) if (lag <= j) v += c * psi[j - lag];
+    psi[j] = v;
+  }
+  // Residual scale re-estimated on this history so frozen coefficients still get honest intervals.
+  let sse = 0;
+  let count = 0;
+  const arStart = ar.lags.length ? ar.lags[ar.lags.length - 1] : 0;
+  for (let t = arStart; t < n; t++) { sse += e[t] * e[t]; count++; }
+  const sigma2 = count > 5 ? sse / count : fit.sigma2;
+  const sd: number[] = [];
+  let cumulative = 0;
+  for (let h = 0; h < horizon; h++) { cumulative += psi[h] * psi[h]; sd.push(Math.sqrt(sigma2 * cumulative)); }
+  return { mean: future, sd };
+}
+
+export function arimaLabel(order: ArimaOrder): string {
+  const seasonal = order.m > 1 && (order.P || order.D || order.Q) ? `(${order.P},${order.D},${order.Q})${order.m}` : '';
+  return `arima(${order.p},${order.d},${order.q})${seasonal}`;
+}
