@@ -18,7 +18,8 @@ if (all || wanted.includes('forecast')) {
     '### Speed (Node, this machine)',
     table(['what', 'value'], Object.entries(speed).map(([k, v]) => [k, v])),
   ].join('\n\n');
-  writeSection('Forecasting (forecastTrend)', 'npm run bench -- forecast', body);
+  // A partial run (--forecast-only=…) is for iterating: it logs, and leaves RESULTS.md as it was.
+  if (!process.argv.some((a) => a.startsWith('--forecast-only='))) writeSection('Forecasting (forecastTrend)', 'npm run bench -- forecast', body);
 }
 
 if (all || wanted.includes('price')) {

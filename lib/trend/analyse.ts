@@ -2,6 +2,7 @@ import type { SeriesContext } from './model.js';
 import type { PreparedSeries } from './prepare.js';
 import { cleanFinalPulse, type PulseCleaning } from './pulses.js';
 import { estimateEffects, type CovariateEffects } from './regression.js';
+import { splitRecurringFlags } from './events.js';
 import { detectSeasonality } from './seasonality.js';
 import { mean } from './stats.js';
 import { isIntermittent } from './models/intermittent.js';
@@ -31,7 +32,7 @@ export function analyseSeries(prepared: PreparedSeries, index: number, seasonalP
   const intermittent = isIntermittent(observed);
   let decompositions = detectSeasonality(observed, prepared.frequency, seasonalPeriod);
   let y: Float64Array = observed;
-  const effects = estimateEffects(observed, prepared.covariates, decompositions);
+  const effects = estimateEffects(observed, splitRecurringFlags(prepared), decompositions);
   // Intermittent members model the zeros as they are; the effect is only added to their rate.
   if (effects?.parts.length && !intermittent) {
     y = observed.map((v, t) => v - effects.effect[t]);

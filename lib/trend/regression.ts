@@ -1,4 +1,5 @@
 import type { Decomposition } from './seasonality.js';
+import { cholesky, solve } from './linear.js';
 
 /**
  * Dynamic regression on known-future covariates (promotions, prices, holidays, events): their
@@ -121,35 +122,4 @@ function robustFit(y: Float64Array, covariates: Float64Array[], baseline: Float6
     return beta![j] / Math.sqrt(Math.max(variance, 1e-300));
   });
   return { coefficients: Array.from(beta!.subarray(0, covariates.length)), tValues };
-}
-
-function cholesky(a: Float64Array, p: number): Float64Array | undefined {
-  const l = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[j * p + k];
-      if (i === j) {
-        if (!(s > 0)) return undefined;
-        l[i * p + i] = Math.sqrt(s);
-      } else l[i * p + j] = s / l[j * p + j];
-    }
-  }
-  return l;
-}
-
-function solve(l: Float64Array, p: number, b: Float64Array): Float64Array {
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * p + k] * z[k];
-    z[i] = s / l[i * p + i];
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= l[k * p + i] * x[k];
-    x[i] = s / l[i * p + i];
-  }
-  return x;
 }

@@ -1,11 +1,13 @@
 import { nelderMead } from '../optimize.js';
 import { decompose } from '../seasonality.js';
+import { leastSquares } from '../linear.js';
 
 /**
  * Seasonal ARIMA(p,d,q)(P,D,Q)m with automatic order selection after Hyndman & Khandakar (2008),
  * as in R's auto.arima(): the seasonal difference when the seasonal strength exceeds 0.64, regular
  * differences while the KPSS test rejects stationarity (5%), then a stepwise search over
- * (p,q)(P,Q) by AICc. Parameters are estimated by conditional sum of squares (CSS), in
+ * (p,q)(P,Q) by AICc, each candidate scored at its Hannan–Rissanen estimate and the best three
+ * optimised (the search itself would otherwise cost most of the ensemble's time). Parameters are estimated by conditional sum of squares (CSS), in
  * partial-autocorrelation coordinates (so every candidate is stationary and invertible); with at
  * most one difference a mean (no difference) or drift (one) is included. Forecast intervals come
  * from the ψ-weights of the model with its differences multiplied in (its MA(∞) form).
@@ -31,9 +33,11 @@ export interface ArimaFit {
 const MAX_P = 3;
 const MAX_Q = 3;
 const MAX_SEASONAL = 1;
-const MAX_MODELS = 20;
-/** Optimiser iterations per candidate in the search and for the winner's final estimate. */
-const SEARCH_ITERATIONS = 25;
+const MAX_MODELS = 30;
+/** Candidates optimised after the screen, and their optimiser iterations (from the screen's point). */
+const SHORTLIST = 3;
+const SEARCH_ITERATIONS = 100;
+/** Default iterations when fitting one order directly. */
 const FINAL_ITERATIONS = 150;
 /** Partial autocorrelations stay inside ±0.99: a unit root is what differencing is for. */
 const PACF_BOUND = 0.99;
@@ -86,14 +90,32 @@ function isConstant(x: ArrayLike<number>): boolean {
 }
 
 /** Partial autocorrelations → AR coefficients by Durbin–Levinson: any values in (-1, 1) give a stationary AR. */
-function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64Array): Float64Array {
-  const p = r.length;
+function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64Array, p = r.length): Float64Array {
   for (let k = 0; k < p; k++) {
     out[k] = r[k];
     for (let j = 0; j < k; j++) work[j] = out[j] - r[k] * out[k - 1 - j];
     for (let j = 0; j < k; j++) out[j] = work[j];
   }
   return out;
+}
+
+/** AR coefficients → partial autocorrelations (the inverse of pacfToAr); undefined when not stationary. */
+function arToPacf(coefficients: ArrayLike<number>): Float64Array | undefined {
+  const a = Float64Array.from(coefficients);
+  const r = new Float64Array(a.length);
+  for (let k = a.length - 1; k >= 0; k--) {
+    r[k] = a[k];
+    if (!(Math.abs(r[k]) < PACF_BOUND)) return undefined;
+    const previous = a.slice(0, k);
+    for (let j = 0; j < k; j++) a[j] = (previous[j] + r[k] * previous[k - 1 - j]) / (1 - r[k] * r[k]);
+  }
+  return r;
+}
+
+/** The optimiser's coordinates of a coefficient vector (0 where it is not stationary/invertible). */
+function toCoordinates(coefficients: ArrayLike<number>, negate: boolean): number[] {
+  const r = arToPacf(negate ? Array.from(coefficients, (v) => -v) : coefficients);
+  return Array.from({ length: coefficients.length }, (_, i) => (r ? Math.atanh(r[i] / PACF_BOUND) : 0));
 }
 
 interface Lags { lags: Int32Array; coefficients: Float64Array }
@@ -144,9 +166,9 @@ class Polynomials {
   }
 
   private transform(x: ArrayLike<number>, start: number, out: Float64Array, negate: boolean): void {
-    const r = this.pacf.subarray(0, out.length);
+    const r = this.pacf;
     for (let i = 0; i < out.length; i++) r[i] = PACF_BOUND * Math.tanh(x[start + i]);
-    pacfToAr(r, out, this.work);
+    pacfToAr(r, out, this.work, out.length);
     if (negate) for (let i = 0; i < out.length; i++) out[i] = -out[i];
   }
 
@@ -213,11 +235,63 @@ function prepare(y: Float64Array, order: ArimaOrder, from: number, includeMean: 
 }
 
 /**
+ * Hannan–Rissanen starting values: residuals of a long autoregression stand in for the unobserved
+ * errors, and one least-squares regression of the series on its own lags and those residuals gives
+ * the ARMA coefficients (seasonal terms on lags m, 2m…; their cross terms left to the optimiser).
+ * Cheap enough to score every candidate of the stepwise search by its CSS at this point.
+ */
+function hannanRissanen(w: Float64Array, innovations: Float64Array, order: ArimaOrder, from: number): Float64Array | undefined {
+  const { p, q, P, Q, m } = order;
+  const count = p + q + P + Q;
+  if (!count) return new Float64Array(0);
+  const shifted = (x: Float64Array, lag: number): Float64Array => {
+    const out = new Float64Array(x.length);
+    for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
+    return out;
+  };
+  const columns: Float64Array[] = [];
+  for (let i = 1; i <= p; i++) columns.push(shifted(w, i));
+  for (let i = 1; i <= q; i++) columns.push(shifted(innovations, i));
+  for (let j = 1; j <= P; j++) columns.push(shifted(w, j * m));
+  for (let j = 1; j <= Q; j++) columns.push(shifted(innovations, j * m));
+  const start = Math.max(from, p, P * m);
+  if (w.length - start < count + 4) return undefined;
+  const beta = leastSquares(columns, w, start);
+  if (!beta) return undefined;
+  const part = (offset: number, length: number): Float64Array => beta.subarray(offset, offset + length);
+  return Float64Array.from([
+    ...toCoordinates(part(0, p), false),
+    ...toCoordinates(part(p, q), true),
+    ...toCoordinates(part(p + q, P), false),
+    ...toCoordinates(part(p + q + P, Q), true),
+  ]);
+}
+
+/** Residuals of a long AR (order about the seasonal period plus a few, at most a quarter of the data). */
+function longAutoregression(w: Float64Array, m: number): Float64Array {
+  const order = Math.max(1, Math.min(Math.floor(w.length / 4), (m > 1 ? m : 0) + 4));
+  const columns = Array.from({ length: order }, (_, k) => {
+    const out = new Float64Array(w.length);
+    for (let t = k + 1; t < w.length; t++) out[t] = w[t - k - 1];
+    return out;
+  });
+  const beta = leastSquares(columns, w, order);
+  const out = new Float64Array(w.length);
+  if (!beta) return out;
+  for (let t = order; t < w.length; t++) {
+    let f = 0;
+    for (let k = 0; k < order; k++) f += beta[k] * w[t - k - 1];
+    out[t] = w[t] - f;
+  }
+  return out;
+}
+
+/**
  * Fits one order by CSS. `from`: the first differenced point in the sum of squares, the same for
  * every candidate so their AICc compare like with like.
  */
-export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array }): ArimaFit | undefined {
-  const data = prepare(y, order, options.from, options.includeMean);
+export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array; data?: Prepared }): ArimaFit | undefined {
+  const data = options.data ?? prepare(y, order, options.from, options.includeMean);
   const n = data.w.length;
   const count = order.p + order.q + order.P + order.Q;
   const effective = n - options.from;
@@ -230,7 +304,9 @@ export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: nu
     return residuals(data.w, polys.ar, polys.ma, options.from, scratch);
   };
   const start = options.start ?? new Float64Array(count);
-  const result = count ? nelderMead(objective, start, { maxIterations: options.maxIterations ?? FINAL_ITERATIONS, step: options.start ? 0.15 : 0.4 }) : { x: new Float64Array(0), value: objective(new Float64Array(0)) };
+  // No iterations: the sum of squares at the given point (the stepwise search's screen).
+  const iterations = options.maxIterations ?? FINAL_ITERATIONS;
+  const result = count && iterations > 0 ? nelderMead(objective, start, { maxIterations: iterations, step: options.start ? 0.15 : 0.4 }) : { x: Float64Array.from(start), value: objective(Float64Array.from(start)) };
   const sse = result.value;
   if (!Number.isFinite(sse) || sse <= 0) return undefined;
   const sigma2 = sse / effective;
@@ -254,17 +330,23 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const differenced = y.length - d - D * period;
   // The sum of squares starts where the largest candidate's AR part can: comparable AICc.
   const from = Math.min(MAX_P + (seasonal ? MAX_SEASONAL * period : 0), Math.floor(differenced / 3));
-  const fitted = new Map<string, ArimaFit | undefined>();
-  let best: ArimaFit | undefined;
+  const base = { p: 0, d, q: 0, P: 0, D, Q: 0, m: period };
+  const data = prepare(y, base, from, includeMean);
+  const innovations = longAutoregression(data.w, period);
+  const screened = new Map<string, { fit: ArimaFit; start: Float64Array } | undefined>();
+  let best: { fit: ArimaFit; start: Float64Array } | undefined;
+  // Every candidate is scored at its Hannan–Rissanen point; only the best few are optimised.
   const tryOrder = (p: number, q: number, P: number, Q: number): boolean => {
     if (p < 0 || q < 0 || P < 0 || Q < 0 || p > MAX_P || q > MAX_Q || P > MAX_SEASONAL || Q > MAX_SEASONAL) return false;
     if (!seasonal && (P || Q)) return false;
     if (p > from || (P && P * period > from)) return false;
-    const order = { p, d, q, P, D, Q, m: period };
-    if (fitted.has(key(order)) || fitted.size >= MAX_MODELS) return false;
-    const fit = fitArima(y, order, { from, includeMean, maxIterations: SEARCH_ITERATIONS });
-    fitted.set(key(order), fit);
-    if (fit && (!best || fit.aicc < best.aicc - 1e-9)) { best = fit; return true; }
+    const order = { ...base, p, q, P, Q };
+    if (screened.has(key(order)) || screened.size >= MAX_MODELS) return false;
+    const start = hannanRissanen(data.w, innovations, order, from);
+    const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data });
+    const entry = fit && start ? { fit, start } : undefined;
+    screened.set(key(order), entry);
+    if (entry && (!best || entry.fit.aicc < best.fit.aicc - 1e-9)) { best = entry; return true; }
     return false;
   };
   tryOrder(2, 2, seasonal ? 1 : 0, seasonal ? 1 : 0);
@@ -273,7 +355,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   tryOrder(0, 1, 0, seasonal ? 1 : 0);
   for (let improved = true; improved && best;) {
     improved = false;
-    const { p, q, P, Q } = best.order;
+    const { p, q, P, Q } = best.fit.order;
     const moves: Array<[number, number, number, number]> = [
       [p - 1, q, P, Q], [p + 1, q, P, Q], [p, q - 1, P, Q], [p, q + 1, P, Q],
       [p - 1, q - 1, P, Q], [p + 1, q + 1, P, Q], [p + 1, q - 1, P, Q], [p - 1, q + 1, P, Q],
@@ -281,9 +363,13 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
     ];
     for (const [a, b, c, e] of moves) if (tryOrder(a, b, c, e)) { improved = true; break; }
   }
-  if (!best) return undefined;
-  // The winner, estimated further from where the search left it.
-  return fitArima(y, best.order, { from, includeMean, maxIterations: FINAL_ITERATIONS, start: best.optimum }) ?? best;
+  const shortlist = [...screened.values()].filter((e): e is NonNullable<typeof e> => !!e).sort((a, b) => a.fit.aicc - b.fit.aicc).slice(0, SHORTLIST);
+  let winner: ArimaFit | undefined;
+  for (const { fit, start } of shortlist) {
+    const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data }) ?? fit;
+    if (!winner || refined.aicc < winner.aicc) winner = refined;
+  }
+  return winner;
 }
 
 /** Re-estimates a chosen order on another stretch of the series (the backtest's training part). */
