@@ -133,11 +133,21 @@ interface Plan {
   substituted: boolean;
 }
 
-/** Adds the covariate effect of the forecast steps to a member that does not read covariates itself. */
+/**
+ * Adds the covariate effect of the forecast steps to a member that does not read covariates itself.
+ * Intermittent demand is counted in whole units and its bands are empirical quantiles that sit on
+ * those units: shifting a bound by a fraction would move every value on it outside, so there the
+ * bands only widen (upwards for a positive effect, downwards for a negative one).
+ */
 function withEffect(a: Analysis, model: ForecastModel, f: ModelForecast, start: number): ModelForecast {
   const effect = a.effects?.effect;
   if (!effect || model.ownCovariates) return f;
-  return mapBands(f, (v) => v.map((x, h) => x + effect[start + h]));
+  const intermittent = a.context.intermittent;
+  return mapBands(f, (v, kind) => v.map((x, h) => {
+    const e = effect[start + h];
+    if (!intermittent || kind === 'mean') return x + e;
+    return kind === 'upper' ? x + Math.max(0, e) : x + Math.min(0, e);
+  }));
 }
 
 function plan(a: Analysis, candidates: ForecastModel[], origins: number[], batchBacktests: Map<ForecastModel, Map<number, ModelForecast[]>>): Plan {

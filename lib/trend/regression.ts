@@ -22,33 +22,40 @@ export interface CovariateEffects {
 const HARMONICS = 3;
 /** A covariate whose coefficient is smaller than this many standard errors is left out (noise costs accuracy). */
 const MIN_T_VALUE = 2;
+/** Points the coefficients are estimated on (the most recent). */
+const REGRESSION_POINTS = 1000;
 /** Huber's tuning constant in robust standard deviations. */
 const HUBER = 2;
 
-export function estimateEffects(y: Float64Array, covariates: Record<string, Float64Array>, decompositions: Decomposition[]): CovariateEffects | undefined {
-  const n = y.length;
+export function estimateEffects(history: Float64Array, covariates: Record<string, Float64Array>, decompositions: Decomposition[]): CovariateEffects | undefined {
   const names = Object.keys(covariates);
-  if (!names.length || n < 8) return undefined;
+  if (!names.length || history.length < 8) return undefined;
+  // The coefficients come from the recent part (the cost grows with points × columns²); the
+  // effects then apply to the whole history and the horizon.
+  const skip = Math.max(0, history.length - REGRESSION_POINTS);
+  const y = history.subarray(skip);
+  const n = y.length;
   const constant: string[] = [];
   const centred: { name: string; values: Float64Array; raw: Float64Array }[] = [];
   for (const name of names) {
-    const c = covariates[name];
+    const full = covariates[name];
+    const c = full.subarray(skip);
     let lo = Infinity;
     let hi = -Infinity;
     let mean = 0;
     for (let t = 0; t < n; t++) { lo = Math.min(lo, c[t]); hi = Math.max(hi, c[t]); mean += c[t] / n; }
     if (hi - lo <= 1e-12 * Math.max(1, Math.abs(hi))) { constant.push(name); continue; }
-    centred.push({ name, values: c.map((v) => v - mean), raw: c });
+    centred.push({ name, values: full.map((v) => v - mean), raw: full });
   }
-  if (!centred.length) return { effect: new Float64Array(y.length), parts: [], constant };
+  if (!centred.length) return { effect: new Float64Array(covariates[names[0]].length), parts: [], constant };
   const baseline = baselineColumns(n, decompositions);
   let kept = centred;
-  let fit = robustFit(y, kept.map((c) => c.values), baseline);
+  let fit = robustFit(y, kept.map((c) => c.values.subarray(skip)), baseline);
   if (!fit) return undefined;
   const significant = kept.filter((_, j) => Math.abs(fit!.tValues[j]) >= MIN_T_VALUE);
   if (significant.length < kept.length) {
     kept = significant;
-    fit = kept.length ? robustFit(y, kept.map((c) => c.values), baseline) : undefined;
+    fit = kept.length ? robustFit(y, kept.map((c) => c.values.subarray(skip)), baseline) : undefined;
   }
   const total = covariates[names[0]].length;
   const effect = new Float64Array(total);
@@ -56,8 +63,8 @@ export function estimateEffects(y: Float64Array, covariates: Record<string, Floa
     const part = c.values.map((v) => v * fit!.coefficients[j]);
     for (let t = 0; t < total; t++) effect[t] += part[t];
     // The covariate's usual value (0 for a flag that is mostly off): effects are told relative to it.
-    const sorted = Array.from(c.raw.subarray(0, n)).sort((a, b) => a - b);
-    return { name: c.name, effect: part, coefficient: fit!.coefficients[j], tValue: fit!.tValues[j], values: c.raw, usual: sorted[n >> 1] };
+    const sorted = c.raw.slice(0, history.length).sort();
+    return { name: c.name, effect: part, coefficient: fit!.coefficients[j], tValue: fit!.tValues[j], values: c.raw, usual: sorted[history.length >> 1] };
   });
   return { effect, parts, constant };
 }
@@ -74,7 +81,7 @@ function baselineColumns(n: number, decompositions: Decomposition[]): Float64Arr
   return columns;
 }
 
-/** Huber-weighted least squares (three passes); coefficients and t-values of the first `covariates.length` columns. */
+/** Huber-weighted least squares (least squares, then one reweighted pass); coefficients and t-values of the first `covariates.length` columns. */
 function robustFit(y: Float64Array, covariates: Float64Array[], baseline: Float64Array[]): { coefficients: number[]; tValues: number[] } | undefined {
   const columns = [...covariates, ...baseline];
   const n = y.length;
@@ -84,7 +91,7 @@ function robustFit(y: Float64Array, covariates: Float64Array[], baseline: Float6
   let beta: Float64Array | undefined;
   let chol: Float64Array | undefined;
   let scale = 0;
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0; pass < 2; pass++) {
     const xtx = new Float64Array(p * p);
     const xty = new Float64Array(p);
     for (let i = 0; i < p; i++) {
@@ -111,7 +118,7 @@ function robustFit(y: Float64Array, covariates: Float64Array[], baseline: Float6
       for (let i = 0; i < p; i++) f += beta[i] * columns[i][t];
       residuals[t] = y[t] - f;
     }
-    const abs = Array.from(residuals, Math.abs).sort((a, b) => a - b);
+    const abs = residuals.map(Math.abs).sort();
     scale = 1.4826 * abs[Math.floor(n / 2)] || Math.sqrt(abs.reduce((a, r) => a + r * r, 0) / n) || 1e-12;
     for (let t = 0; t < n; t++) weights[t] = Math.min(1, (HUBER * scale) / (Math.abs(residuals[t]) || 1e-300));
   }
