@@ -120,6 +120,14 @@ class HandlePriceModel implements PriceModel {
   dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
 }
 
+/** Model values hold functions, which cannot be posted to a worker: names only there. */
+function forecastOptions(inWorker: boolean, options: ForecastOptions | undefined): ForecastOptions {
+  if (inWorker && options?.models?.some((m) => typeof m !== 'string')) {
+    throw new StorecastError('INVALID_INPUT', 'Model values (objects with fit/batch functions) cannot be sent to a worker: pass model names in models, or forecast without { worker: true }.');
+  }
+  return options ?? {};
+}
+
 function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>, terminate: () => void): Storecast {
   const invoke = <T>(method: string, ...raw: unknown[]): Promise<T> => {
     const { args, task } = splitOptions(raw);
@@ -138,8 +146,8 @@ function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], ta
     inWorker,
     init: (o) => invoke('init', o ?? {}),
     runtimeInfo: () => invoke('runtimeInfo'),
-    forecastTrend: (s, o) => invoke('forecastTrend', s, o ?? {}),
-    forecastTrends: (l, o) => invoke('forecastTrends', l, o ?? {}),
+    forecastTrend: async (s, o) => invoke('forecastTrend', s, forecastOptions(inWorker, o)),
+    forecastTrends: async (l, o) => invoke('forecastTrends', l, forecastOptions(inWorker, o)),
     call: (method, args, task) => call(method, args, task),
     memory: () => invoke('memory'),
     terminate,

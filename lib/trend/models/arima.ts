@@ -1,5 +1,5 @@
 import { nelderMead } from '../optimize.js';
-import { decompose } from '../seasonality.js';
+import { centredMovingAverage, variance } from '../seasonality.js';
 import { leastSquares } from '../linear.js';
 
 /**
@@ -74,11 +74,35 @@ export function difference(x: ArrayLike<number>, lag: number): Float64Array {
   return out;
 }
 
+/**
+ * Seasonal strength as forecast::nsdiffs measures it, with a seasonal component that may change
+ * from year to year (as STL's): around a centred moving average, each position of the cycle is
+ * smoothed across cycles by a 7-cycle moving average; strength = 1 − Var(remainder) / Var(detrended).
+ * A fixed seasonal pattern (classical decomposition) calls a growing one weak.
+ */
+export function seasonalStrength(y: ArrayLike<number>, m: number): number {
+  const trend = centredMovingAverage(y, m);
+  const detrended: number[] = [];
+  const remainder: number[] = [];
+  for (let k = 0; k < m; k++) {
+    const positions: number[] = [];
+    for (let t = k; t < y.length; t += m) if (!Number.isNaN(trend[t])) positions.push(t);
+    positions.forEach((t, i) => {
+      let sum = 0;
+      let count = 0;
+      for (let j = Math.max(0, i - 3); j <= Math.min(positions.length - 1, i + 3); j++) { sum += y[positions[j]] - trend[positions[j]]; count++; }
+      detrended.push(y[t] - trend[t]);
+      remainder.push(y[t] - trend[t] - sum / count);
+    });
+  }
+  return Math.max(0, 1 - variance(remainder) / (variance(detrended) || 1));
+}
+
 /** The differences auto.arima would take: seasonal by strength, then regular by KPSS (at most 2 in all). */
 export function chooseDifferences(y: Float64Array, m: number): { d: number; D: number } {
   let D = 0;
   let x = y;
-  if (m > 1 && y.length >= 3 * m && decompose(y, m).strength > SEASONAL_STRENGTH) { D = 1; x = difference(y, m); }
+  if (m > 1 && y.length >= 3 * m && seasonalStrength(y, m) > SEASONAL_STRENGTH) { D = 1; x = difference(y, m); }
   let d = 0;
   while (d < 2 - D && x.length > 10 && !isConstant(x) && kpss(x) > KPSS_CRITICAL) { x = difference(x, 1); d++; }
   return { d, D };
