@@ -2,14 +2,14 @@ import { invalidInput } from '../errors.js';
 import type { ForecastModel } from './model.js';
 import { etsModel } from './members/ets.js';
 import { thetaModel } from './members/theta.js';
-import { seasonalNaiveModel } from './members/naive.js';
+import { driftModel, seasonalNaiveModel } from './members/naive.js';
 import { crostonModel, tsbModel } from './members/intermittent.js';
 import { arimaModel } from './members/arima.js';
 import { lstmModel } from './members/neural.js';
 import type { TrendModel } from './neural/index.js';
 import type { ModelChoice } from './types.js';
 
-export type ModelName = 'ets' | 'theta' | 'arima' | 'seasonal-naive' | 'croston-sba' | 'tsb' | 'lstm';
+export type ModelName = 'ets' | 'theta' | 'arima' | 'seasonal-naive' | 'drift' | 'croston-sba' | 'tsb' | 'lstm';
 
 /** The built-in members by name; the LSTM is made per call (it may carry a fine-tuned network). */
 const REGISTRY: Record<ModelName, (context: { trendModel?: TrendModel }) => ForecastModel> = {
@@ -17,6 +17,7 @@ const REGISTRY: Record<ModelName, (context: { trendModel?: TrendModel }) => Fore
   theta: () => thetaModel,
   arima: () => arimaModel,
   'seasonal-naive': () => seasonalNaiveModel,
+  drift: () => driftModel,
   'croston-sba': () => crostonModel,
   tsb: () => tsbModel,
   lstm: (context) => lstmModel(context),

@@ -36,6 +36,8 @@ const MAX_SEASONAL = 1;
 const MAX_MODELS = 30;
 /** Candidates optimised after the screen, and their optimiser iterations (from the screen's point). */
 const SHORTLIST = 3;
+/** Only candidates screened within this many AICc units of the best are optimised. */
+const SHORTLIST_AICC = 4;
 const SEARCH_ITERATIONS = 100;
 /** Default iterations when fitting one order directly. */
 const FINAL_ITERATIONS = 150;
@@ -387,7 +389,8 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
     ];
     for (const [a, b, c, e] of moves) if (tryOrder(a, b, c, e)) { improved = true; break; }
   }
-  const shortlist = [...screened.values()].filter((e): e is NonNullable<typeof e> => !!e).sort((a, b) => a.fit.aicc - b.fit.aicc).slice(0, SHORTLIST);
+  // Candidates whose screen is far behind the best rarely overtake it once optimised.
+  const shortlist = [...screened.values()].filter((e): e is NonNullable<typeof e> => !!e && e.fit.aicc <= best!.fit.aicc + SHORTLIST_AICC).sort((a, b) => a.fit.aicc - b.fit.aicc).slice(0, SHORTLIST);
   let winner: ArimaFit | undefined;
   for (const { fit, start } of shortlist) {
     const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data }) ?? fit;
