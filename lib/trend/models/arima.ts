@@ -39,6 +39,11 @@ const SHORTLIST = 3;
 /** Only candidates screened within this many AICc units of the best are optimised. */
 const SHORTLIST_AICC = 4;
 const SEARCH_ITERATIONS = 100;
+/**
+ * Relative change of the sum of squares at which the optimiser stops: AICc differences that small
+ * decide nothing, and stopping there halves the evaluations.
+ */
+const ARIMA_TOLERANCE = 1e-4;
 /** Default iterations when fitting one order directly. */
 const FINAL_ITERATIONS = 150;
 /** Partial autocorrelations stay inside ±0.99: a unit root is what differencing is for. */
@@ -332,7 +337,7 @@ export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: nu
   const start = options.start ?? new Float64Array(count);
   // No iterations: the sum of squares at the given point (the stepwise search's screen).
   const iterations = options.maxIterations ?? FINAL_ITERATIONS;
-  const result = count && iterations > 0 ? nelderMead(objective, start, { maxIterations: iterations, step: options.start ? 0.15 : 0.4 }) : { x: Float64Array.from(start), value: objective(Float64Array.from(start)) };
+  const result = count && iterations > 0 ? nelderMead(objective, start, { maxIterations: iterations, step: options.start ? 0.15 : 0.4, tolerance: ARIMA_TOLERANCE }) : { x: Float64Array.from(start), value: objective(Float64Array.from(start)) };
   const sse = result.value;
   if (!Number.isFinite(sse) || sse <= 0) return undefined;
   const sigma2 = sse / effective;
@@ -407,6 +412,14 @@ export function refitArima(y: Float64Array, fit: ArimaFit, maxIterations: number
   return fitArima(y, fit.order, { from, includeMean: fit.order.d + fit.order.D <= 1, maxIterations, start: fit.optimum });
 }
 
+/** A fit's multiplied-out polynomials, made once: a fit forecasts every backtest window and the final one. */
+const polynomialCache = new WeakMap<ArimaFit, Polynomials>();
+function polynomialsOf(fit: ArimaFit): Polynomials {
+  let polys = polynomialCache.get(fit);
+  if (!polys) { polys = Polynomials.of(fit); polynomialCache.set(fit, polys); }
+  return polys;
+}
+
 /**
  * Forecast from `history` with the fitted coefficients: residuals by the CSS recursion, the ARMA
  * part forecast forward, differences undone; the standard deviation of each step's error from the
@@ -414,7 +427,7 @@ export function refitArima(y: Float64Array, fit: ArimaFit, maxIterations: number
  */
 export function arimaForecast(fit: ArimaFit, history: Float64Array, horizon: number): { mean: number[]; sd: number[] } {
   const { order } = fit;
-  const { ar, ma } = Polynomials.of(fit);
+  const { ar, ma } = polynomialsOf(fit);
   // Each differencing stage of the history, to be extended into the future.
   const stages: Float64Array[] = [history];
   const lagsUsed: number[] = [];
@@ -437,9 +450,9 @@ export function arimaForecast(fit: ArimaFit, history: Float64Array, horizon: num
   for (let s = stages.length - 2; s >= 0; s--) {
     const base = stages[s];
     const lag = lagsUsed[s];
-    const extended = [...Array.from(base), ...new Array<number>(horizon).fill(0)];
-    for (let h = 0; h < horizon; h++) extended[base.length + h] = future[h] + extended[base.length + h - lag];
-    future = extended.slice(base.length);
+    const next = new Array<number>(horizon);
+    for (let h = 0; h < horizon; h++) next[h] = future[h] + (h - lag >= 0 ? next[h - lag] : base[base.length + h - lag]);
+    future = next;
   }
   // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B).
   const phiStar = new Map<number, number>();
