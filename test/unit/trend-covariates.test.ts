@@ -50,6 +50,14 @@ describe('covariates for every member (dynamic regression)', () => {
     expect(r.model.description).toMatch(/spike at the end of the history treated as one-off/);
   });
 
+  it('a new level without a year-earlier precedent is kept (a level shift is not a pulse)', async () => {
+    const rand = noise(13);
+    const values = Array.from({ length: 104 }, (_, t) => (t >= 100 ? 180 : 100) + 6 * rand());
+    const r = await forecastTrend({ values, frequency: 'weekly' }, { horizon: 8, ...stats });
+    expect(r.forecast[0]).toBeGreaterThan(150);
+    expect(r.model.description).not.toMatch(/one-off/);
+  });
+
   it('recovers a promotion effect on daily sales and adds it where the promotion is planned', async () => {
     const rand = noise(3);
     const n = 200;
