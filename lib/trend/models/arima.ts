@@ -271,13 +271,19 @@ function prepare(y: Float64Array, order: ArimaOrder, from: number, includeMean: 
  * the ARMA coefficients (seasonal terms on lags m, 2m…; their cross terms left to the optimiser).
  * Cheap enough to score every candidate of the stepwise search by its CSS at this point.
  */
-function hannanRissanen(w: Float64Array, innovations: Float64Array, order: ArimaOrder, from: number): Float64Array | undefined {
+function hannanRissanen(w: Float64Array, innovations: Float64Array, order: ArimaOrder, from: number, lagged: Map<string, Float64Array>): Float64Array | undefined {
   const { p, q, P, Q, m } = order;
   const count = p + q + P + Q;
   if (!count) return new Float64Array(0);
+  // Lagged columns are shared by every candidate of the search: made once each.
   const shifted = (x: Float64Array, lag: number): Float64Array => {
-    const out = new Float64Array(x.length);
-    for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
+    const name = `${x === w ? 'w' : 'e'}${lag}`;
+    let out = lagged.get(name);
+    if (!out) {
+      out = new Float64Array(x.length);
+      for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
+      lagged.set(name, out);
+    }
     return out;
   };
   const columns: Float64Array[] = [];
@@ -364,6 +370,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const base = { p: 0, d, q: 0, P: 0, D, Q: 0, m: period };
   const data = prepare(y, base, from, includeMean);
   const innovations = longAutoregression(data.w, period);
+  const lagged = new Map<string, Float64Array>();
   const screened = new Map<string, { fit: ArimaFit; start: Float64Array } | undefined>();
   let best: { fit: ArimaFit; start: Float64Array } | undefined;
   // Every candidate is scored at its Hannan–Rissanen point; only the best few are optimised.
@@ -373,7 +380,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
     if (p > from || (P && P * period > from)) return false;
     const order = { ...base, p, q, P, Q };
     if (screened.has(key(order)) || screened.size >= MAX_MODELS) return false;
-    const start = hannanRissanen(data.w, innovations, order, from);
+    const start = hannanRissanen(data.w, innovations, order, from, lagged);
     const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data });
     const entry = fit && start ? { fit, start } : undefined;
     screened.set(key(order), entry);
