@@ -1,13 +1,17 @@
 import { nelderMead } from '../optimize.js';
-import { centredMovingAverage, variance } from '../seasonality.js';
+import { chooseDifferences, difference } from './differencing.js';
 import { leastSquares } from '../linear.js';
+import { Polynomials, residuals, toCoordinates } from './arma.js';
+
+export { chooseDifferences, difference, kpss, seasonalStrength } from './differencing.js';
 
 /**
  * Seasonal ARIMA(p,d,q)(P,D,Q)m with automatic order selection after Hyndman & Khandakar (2008),
  * as in R's auto.arima(): the seasonal difference when the seasonal strength exceeds 0.64, regular
  * differences while the KPSS test rejects stationarity (5%), then a stepwise search over
  * (p,q)(P,Q) by AICc, each candidate scored at its Hannan–Rissanen estimate and the best three
- * optimised (the search itself would otherwise cost most of the ensemble's time). Parameters are estimated by conditional sum of squares (CSS), in
+ * optimised (the search itself would otherwise cost most of the ensemble's time). Parameters are
+ * estimated by conditional sum of squares (CSS), in
  * partial-autocorrelation coordinates (so every candidate is stationary and invertible); with at
  * most one difference a mean (no difference) or drift (one) is included. Forecast intervals come
  * from the ψ-weights of the model with its differences multiplied in (its MA(∞) form).
@@ -46,213 +50,6 @@ const SEARCH_ITERATIONS = 100;
 const ARIMA_TOLERANCE = 1e-4;
 /** Default iterations when fitting one order directly. */
 const FINAL_ITERATIONS = 150;
-/** Partial autocorrelations stay inside ±0.99: a unit root is what differencing is for. */
-const PACF_BOUND = 0.99;
-
-/** KPSS level-stationarity statistic with forecast::ndiffs' Newey–West lag, trunc(3√n / 13). */
-export function kpss(x: ArrayLike<number>): number {
-  const n = x.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i] / n;
-  const e = Float64Array.from(x as ArrayLike<number>, (v) => v - mean);
-  let s = 0;
-  let eta = 0;
-  for (let i = 0; i < n; i++) { s += e[i]; eta += s * s; }
-  const lags = Math.trunc((3 * Math.sqrt(n)) / 13);
-  let variance = 0;
-  for (let i = 0; i < n; i++) variance += e[i] * e[i];
-  variance /= n;
-  for (let l = 1; l <= lags; l++) {
-    let c = 0;
-    for (let i = l; i < n; i++) c += e[i] * e[i - l];
-    variance += (2 * (1 - l / (lags + 1)) * c) / n;
-  }
-  return variance > 0 ? eta / (n * n * variance) : 0;
-}
-
-/** 5% critical value of the KPSS level test. */
-const KPSS_CRITICAL = 0.463;
-/** Seasonal strength above which the seasonal difference is taken (forecast::nsdiffs, test "seas"). */
-const SEASONAL_STRENGTH = 0.64;
-
-export function difference(x: ArrayLike<number>, lag: number): Float64Array {
-  const out = new Float64Array(Math.max(0, x.length - lag));
-  for (let i = lag; i < x.length; i++) out[i - lag] = x[i] - x[i - lag];
-  return out;
-}
-
-/**
- * Seasonal strength as forecast::nsdiffs measures it, with a seasonal component that may change
- * from year to year (as STL's): around a centred moving average, each position of the cycle is
- * smoothed across cycles by a 7-cycle moving average; strength = 1 − Var(remainder) / Var(detrended).
- * A fixed seasonal pattern (classical decomposition) calls a growing one weak.
- */
-export function seasonalStrength(y: ArrayLike<number>, m: number): number {
-  const trend = centredMovingAverage(y, m);
-  const detrended: number[] = [];
-  const remainder: number[] = [];
-  for (let k = 0; k < m; k++) {
-    const positions: number[] = [];
-    for (let t = k; t < y.length; t += m) if (!Number.isNaN(trend[t])) positions.push(t);
-    positions.forEach((t, i) => {
-      let sum = 0;
-      let count = 0;
-      for (let j = Math.max(0, i - 3); j <= Math.min(positions.length - 1, i + 3); j++) { sum += y[positions[j]] - trend[positions[j]]; count++; }
-      detrended.push(y[t] - trend[t]);
-      remainder.push(y[t] - trend[t] - sum / count);
-    });
-  }
-  return Math.max(0, 1 - variance(remainder) / (variance(detrended) || 1));
-}
-
-/** The differences auto.arima would take: seasonal by strength, then regular by KPSS (at most 2 in all). */
-export function chooseDifferences(y: Float64Array, m: number): { d: number; D: number } {
-  let D = 0;
-  let x = y;
-  if (m > 1 && y.length >= 3 * m && seasonalStrength(y, m) > SEASONAL_STRENGTH) { D = 1; x = difference(y, m); }
-  let d = 0;
-  while (d < 2 - D && x.length > 10 && !isConstant(x) && kpss(x) > KPSS_CRITICAL) { x = difference(x, 1); d++; }
-  return { d, D };
-}
-
-function isConstant(x: ArrayLike<number>): boolean {
-  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
-  return true;
-}
-
-/** Partial autocorrelations → AR coefficients by Durbin–Levinson: any values in (-1, 1) give a stationary AR. */
-function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64Array, p = r.length): Float64Array {
-  for (let k = 0; k < p; k++) {
-    out[k] = r[k];
-    for (let j = 0; j < k; j++) work[j] = out[j] - r[k] * out[k - 1 - j];
-    for (let j = 0; j < k; j++) out[j] = work[j];
-  }
-  return out;
-}
-
-/** AR coefficients → partial autocorrelations (the inverse of pacfToAr); undefined when not stationary. */
-function arToPacf(coefficients: ArrayLike<number>): Float64Array | undefined {
-  const a = Float64Array.from(coefficients);
-  const r = new Float64Array(a.length);
-  for (let k = a.length - 1; k >= 0; k--) {
-    r[k] = a[k];
-    if (!(Math.abs(r[k]) < PACF_BOUND)) return undefined;
-    const previous = a.slice(0, k);
-    for (let j = 0; j < k; j++) a[j] = (previous[j] + r[k] * previous[k - 1 - j]) / (1 - r[k] * r[k]);
-  }
-  return r;
-}
-
-/** The optimiser's coordinates of a coefficient vector (0 where it is not stationary/invertible). */
-function toCoordinates(coefficients: ArrayLike<number>, negate: boolean): number[] {
-  const r = arToPacf(negate ? Array.from(coefficients, (v) => -v) : coefficients);
-  return Array.from({ length: coefficients.length }, (_, i) => (r ? Math.atanh(r[i] / PACF_BOUND) : 0));
-}
-
-interface Lags { lags: Int32Array; coefficients: Float64Array }
-
-/**
- * The multiplied-out polynomials of one order with their lags fixed once: the optimiser calls
- * `set` thousands of times per series, so it fills preallocated buffers instead of allocating.
- * AR:  y_t = Σ c_k y_{t-k} + …  from (1 - Σ φ_i B^i)(1 - Σ Φ_j B^{jm});
- * MA:  … + e_t + Σ c_k e_{t-k}  from (1 + Σ θ_i B^i)(1 + Σ Θ_j B^{jm}).
- */
-class Polynomials {
-  readonly ar: Lags;
-  readonly ma: Lags;
-  readonly phi: Float64Array;
-  readonly theta: Float64Array;
-  readonly seasonalPhi: Float64Array;
-  readonly seasonalTheta: Float64Array;
-  private readonly pacf: Float64Array;
-  private readonly work: Float64Array;
-
-  constructor(private readonly order: ArimaOrder) {
-    const { p, q, P, Q, m } = order;
-    this.phi = new Float64Array(p);
-    this.theta = new Float64Array(q);
-    this.seasonalPhi = new Float64Array(P);
-    this.seasonalTheta = new Float64Array(Q);
-    this.pacf = new Float64Array(Math.max(p, q, P, Q));
-    this.work = new Float64Array(Math.max(p, q, P, Q));
-    this.ar = Polynomials.layout(p, P, m);
-    this.ma = Polynomials.layout(q, Q, m);
-  }
-
-  /** Lags 1..a, then for each seasonal j: jm and jm+1..jm+a (the cross terms). */
-  private static layout(a: number, A: number, m: number): Lags {
-    const lags: number[] = [];
-    for (let i = 1; i <= a; i++) lags.push(i);
-    for (let j = 1; j <= A; j++) { lags.push(j * m); for (let i = 1; i <= a; i++) lags.push(j * m + i); }
-    return { lags: Int32Array.from(lags), coefficients: new Float64Array(lags.length) };
-  }
-
-  private static fill(target: Lags, a: Float64Array, A: Float64Array, sign: number): void {
-    let k = 0;
-    for (let i = 0; i < a.length; i++) target.coefficients[k++] = a[i];
-    for (let j = 0; j < A.length; j++) {
-      target.coefficients[k++] = A[j];
-      for (let i = 0; i < a.length; i++) target.coefficients[k++] = sign * a[i] * A[j];
-    }
-  }
-
-  private transform(x: ArrayLike<number>, start: number, out: Float64Array, negate: boolean): void {
-    const r = this.pacf;
-    for (let i = 0; i < out.length; i++) r[i] = PACF_BOUND * Math.tanh(x[start + i]);
-    pacfToAr(r, out, this.work, out.length);
-    if (negate) for (let i = 0; i < out.length; i++) out[i] = -out[i];
-  }
-
-  /** Coefficients from the optimiser's unconstrained point (partial autocorrelations through tanh). */
-  set(x: ArrayLike<number>): this {
-    const { p, q, P } = this.order;
-    this.transform(x, 0, this.phi, false);
-    this.transform(x, p, this.theta, true);
-    this.transform(x, p + q, this.seasonalPhi, false);
-    this.transform(x, p + q + P, this.seasonalTheta, true);
-    Polynomials.fill(this.ar, this.phi, this.seasonalPhi, -1);
-    Polynomials.fill(this.ma, this.theta, this.seasonalTheta, 1);
-    return this;
-  }
-
-  /** Coefficients given directly (a fitted model's). */
-  static of(fit: ArimaFit): Polynomials {
-    const polys = new Polynomials(fit.order);
-    polys.phi.set(fit.phi);
-    polys.theta.set(fit.theta);
-    polys.seasonalPhi.set(fit.seasonalPhi);
-    polys.seasonalTheta.set(fit.seasonalTheta);
-    Polynomials.fill(polys.ar, polys.phi, polys.seasonalPhi, -1);
-    Polynomials.fill(polys.ma, polys.theta, polys.seasonalTheta, 1);
-    return polys;
-  }
-}
-
-/**
- * One-step residuals of the demeaned differenced series z (conditional on zero errors before the
- * AR lags are available); the sum of squares from `from` on.
- */
-function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out: Float64Array): number {
-  const n = z.length;
-  const arLags = ar.lags;
-  const arC = ar.coefficients;
-  const maLags = ma.lags;
-  const maC = ma.coefficients;
-  const arStart = arLags.length ? arLags[arLags.length - 1] : 0;
-  let sse = 0;
-  for (let t = 0; t < arStart && t < n; t++) out[t] = 0;
-  for (let t = arStart; t < n; t++) {
-    let e = z[t];
-    for (let k = 0; k < arLags.length; k++) e -= arC[k] * z[t - arLags[k]];
-    for (let k = 0; k < maLags.length; k++) {
-      const lag = maLags[k];
-      if (t >= lag) e -= maC[k] * out[t - lag];
-    }
-    out[t] = e;
-    if (t >= from) sse += e * e;
-  }
-  return sse;
-}
 
 interface Prepared { w: Float64Array; mean: number; includeMean: boolean; from: number }
 
