@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { forecastTrends, smape, mase, owa, rmsse, intervalCoverage, type ModelChoice } from '../lib/index.js';
+import { forecastTrends, smape, mase, owa, rmsse, intervalCoverage, type ModelChoice, type SeriesInput } from '../lib/index.js';
 import { naive2, seasonalNaive } from '../lib/trend/models/naive.js';
 import { SHARED, has, readWide } from './data.js';
 
@@ -225,7 +225,7 @@ export async function otherFrequencyRows(log: (s: string) => void, withR: boolea
     add('Naive2 (computed here)', naive2Forecasts);
     const methods: Array<[string, ModelChoice, boolean]> = [
       ...(f.lstmSawThem ? [] : [['storecast full ensemble (auto)', 'auto', true] as [string, ModelChoice, boolean], ['member: lstm (zero-shot)', 'lstm', true] as [string, ModelChoice, boolean]]),
-      ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false],
+      ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false], ['member: arima', 'arima', false],
     ];
     for (const [method, model, neural] of methods) {
       const result = await forecastTrends(train.map((values) => ({ values, frequency: f.frequency })), { horizon: f.horizon, model, neural });
@@ -239,10 +239,14 @@ export async function otherFrequencyRows(log: (s: string) => void, withR: boolea
   return rows;
 }
 
+/** `--forecast-only=m4,other,m5,walmart,speed` runs those parts only (for iterating; the full run has all). */
+const ONLY = process.argv.find((a) => a.startsWith('--forecast-only='))?.slice('--forecast-only='.length).split(',');
+const part = (name: string): boolean => !ONLY || ONLY.includes(name);
+
 export async function runForecastBenchmark(log: (s: string) => void, options: { withR: boolean; rSlow?: boolean }): Promise<{ rows: AccuracyRow[]; m5: Record<string, number>; speed: Record<string, number> }> {
   const rows: AccuracyRow[] = [];
   const speed: Record<string, number> = {};
-  for (const f of FREQUENCIES) {
+  for (const f of part('m4') ? FREQUENCIES : []) {
     if (!has(`forecast/m4/${f.name}-train.csv`)) { log(`skip M4 ${f.name}: data absent`); continue; }
     const train = readWide(`forecast/m4/${f.name}-train.csv`);
     const test = readWide(`forecast/m4/${f.name}-test.csv`);
@@ -252,7 +256,7 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
     for (const name of ['Naive2', 'Theta', 'Smyl (M4 winner)']) rows.push({ dataset, method: `official: ${name}`, ...official[name] });
     const inputs = train.map((values) => ({ values, frequency: f.frequency }));
     let autoForecasts: number[][] = [];
-    for (const [method, model, neural] of [['storecast ensemble (auto)', 'auto', true], ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false], ['member: seasonal-naive', 'seasonal-naive', false], ['member: lstm (zero-shot)', 'lstm', true]] as Array<[string, ModelChoice, boolean]>) {
+    for (const [method, model, neural] of [['storecast ensemble (auto)', 'auto', true], ['storecast ensemble, statistical only', 'ensemble', false], ['member: ets', 'ets', false], ['member: theta', 'theta', false], ['member: arima', 'arima', false], ['member: seasonal-naive', 'seasonal-naive', false], ['member: lstm (zero-shot)', 'lstm', true]] as Array<[string, ModelChoice, boolean]>) {
       const t0 = performance.now();
       const result = await forecastTrends(inputs, { horizon: f.horizon, model, neural });
       const seconds = (performance.now() - t0) / 1000;
@@ -296,19 +300,99 @@ export async function runForecastBenchmark(log: (s: string) => void, options: { 
       }
     }
   }
-  rows.push(...(await otherFrequencyRows(log, options.withR)));
+  if (part('other')) rows.push(...(await otherFrequencyRows(log, options.withR)));
   const m5: Record<string, number> = {};
   const m5Train = 'forecast/m5_foods3_tx3/sales_train_validation_afcs2025.csv';
-  if (has(m5Train)) {
+  if (part('m5') && has(m5Train)) {
     const train = readWide(m5Train);
     const test = readWide('forecast/m5_foods3_tx3/sales_test_validation_afcs2025.csv');
-    const t0 = performance.now();
-    const result = await forecastTrends(train.map((values) => ({ values, frequency: 'daily' as const })), { horizon: 28, model: 'auto' });
-    m5['storecast auto: mean RMSSE'] = result.reduce((a, r, i) => a + rmsse(test[i], r.forecast, train[i]), 0) / train.length;
-    m5['storecast auto: series/s'] = train.length / ((performance.now() - t0) / 1000);
+    const covariates = m5Calendar(train[0].length + 28);
+    for (const [label, withCovariates] of [['storecast auto', false], ['storecast auto, calendar covariates (SNAP, event types)', true]] as const) {
+      const t0 = performance.now();
+      const result = await forecastTrends(train.map((values) => ({ values, frequency: 'daily' as const, covariates: withCovariates ? covariates : undefined })), { horizon: 28, model: 'auto' });
+      m5[`${label}: mean RMSSE`] = result.reduce((a, r, i) => a + rmsse(test[i], r.forecast, train[i]), 0) / train.length;
+      m5[`${label}: series/s`] = train.length / ((performance.now() - t0) / 1000);
+      m5[`${label}: 80% coverage`] = coverage(test, result.map((r) => r.intervals[0]));
+      log(`M5 ${label}: ${JSON.stringify(m5)}`);
+    }
     m5['seasonal naive (7): mean RMSSE'] = train.reduce((a, y, i) => a + rmsse(test[i], seasonalNaive(y, 7, 28).mean, y), 0) / train.length;
-    m5['storecast auto: 80% coverage'] = coverage(test, result.map((r) => r.intervals[0]));
-    log(`M5: ${JSON.stringify(m5)}`);
+  }
+  if (part('walmart')) rows.push(...(await walmartRows(log)));
+  if (part('speed')) {
+    const series = shortSeries();
+    const t0 = performance.now();
+    await forecastTrends(series.map((s) => ({ values: s.values, frequency: s.frequency })), { model: 'auto' });
+    const seconds = (performance.now() - t0) / 1000;
+    speed['Node: 3,003 short yearly/quarterly/monthly series (M3-like lengths, synthetic), full ensemble (s)'] = seconds;
+    log(`3,003 short series: ${seconds.toFixed(2)} s`);
   }
   return { rows, m5, speed };
+}
+
+/** M5's calendar as covariates over train + horizon days: SNAP days in Texas and one flag per event type. */
+function m5Calendar(length: number): Record<string, number[]> {
+  const rows = readFileSync(SHARED + 'forecast/m5_foods3_tx3/calendar_afcs2025.csv', 'utf8').trim().split('\n').slice(1, length + 1).map((line) => line.split(','));
+  const out: Record<string, number[]> = { 'SNAP day': rows.map((r) => Number(r[10])) };
+  for (const type of ['Sporting', 'Cultural', 'National', 'Religious']) out[`${type.toLowerCase()} event`] = rows.map((r) => (r[7] === type || r[9] === type ? 1 : 0));
+  return out;
+}
+
+/**
+ * Walmart's 45 stores (weekly sales), last 13 weeks held out, with and without the data set's
+ * holiday flag as a covariate, and with the built-in US calendar instead. The data's dates end the
+ * week they label (Fridays); they are moved to the week's first day, as storecast reads dates.
+ */
+async function walmartRows(log: (s: string) => void): Promise<AccuracyRow[]> {
+  const file = 'forecast/walmart_weekly/WALMART_SALES_DATA.csv';
+  if (!has(file)) return [];
+  const horizon = 13;
+  const stores = new Map<string, { dates: string[]; values: number[]; holiday: number[] }>();
+  for (const line of readFileSync(SHARED + file, 'utf8').trim().split('\n').slice(1)) {
+    const [store, date, sales, flag] = line.split(',');
+    const [day, month, year] = date.split('-').map(Number);
+    const start = new Date(Date.UTC(year, month - 1, day) - 6 * 86_400_000).toISOString().slice(0, 10);
+    const s = stores.get(store) ?? { dates: [], values: [], holiday: [] };
+    s.dates.push(start);
+    s.values.push(Number(sales));
+    s.holiday.push(Number(flag));
+    stores.set(store, s);
+  }
+  const list = [...stores.values()];
+  const train = list.map((s) => s.values.slice(0, -horizon));
+  const test = list.map((s) => s.values.slice(-horizon));
+  const dataset = `Walmart weekly sales (${list.length} stores, h=${horizon})`;
+  const naive2Forecasts = train.map((y) => naive2(y, 1, horizon));
+  const reference = score(dataset, 'Naive2', train, test, naive2Forecasts, 1, { smape: 1, mase: 1 });
+  const rows = [score(dataset, 'Naive2 (computed here)', train, test, naive2Forecasts, 1, reference)];
+  const variants: Array<[string, (s: (typeof list)[number]) => SeriesInput, object]> = [
+    ['storecast auto, no covariates', (s) => ({ values: s.values.slice(0, -horizon), dates: s.dates.slice(0, -horizon), frequency: 'weekly' }), {}],
+    ['storecast auto, holiday flag as covariate', (s) => ({ values: s.values.slice(0, -horizon), dates: s.dates.slice(0, -horizon), frequency: 'weekly', covariates: { holiday: s.holiday } }), {}],
+    ['storecast auto, built-in US holidays', (s) => ({ values: s.values.slice(0, -horizon), dates: s.dates.slice(0, -horizon), frequency: 'weekly' }), { holidays: { country: 'US' } }],
+  ];
+  for (const [method, input, extra] of variants) {
+    const result = await forecastTrends(list.map(input), { horizon, model: 'auto', ...extra });
+    const row = score(dataset, method, train, test, result.map((r) => r.forecast), 1, reference, { coverage80: coverage(test, result.map((r) => r.intervals[0])), coverage95: coverage(test, result.map((r) => r.intervals[1])) });
+    rows.push(row);
+    log(`${dataset} ${method}: OWA ${row.owa.toFixed(3)} MASE ${row.mase.toFixed(3)} cov80 ${row.coverage80!.toFixed(3)}`);
+  }
+  return rows;
+}
+
+/**
+ * 3,003 short series with M3's mix of lengths (645 yearly of 14–41 points, 756 quarterly of
+ * 16–64, 1,428 monthly of 48–126, 174 other of 71–104 treated as monthly), made from a seeded
+ * level + trend + seasonality + noise generator: a speed test, not an accuracy one.
+ */
+function shortSeries(): Array<{ values: number[]; frequency: 'yearly' | 'quarterly' | 'monthly' }> {
+  let seed = 42;
+  const rand = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const make = (count: number, frequency: 'yearly' | 'quarterly' | 'monthly', min: number, max: number, period: number) => Array.from({ length: count }, () => {
+    const n = min + Math.floor(rand() * (max - min + 1));
+    const level = 1000 * (0.2 + rand());
+    const slope = (rand() - 0.4) * 0.02 * level;
+    const season = period > 1 ? rand() * 0.3 : 0;
+    let walk = 0;
+    return { frequency, values: Array.from({ length: n }, (_, t) => { walk += (rand() - 0.5) * 0.05 * level; return Math.max(1, level + slope * t + walk + season * level * Math.sin((2 * Math.PI * t) / period)); }) };
+  });
+  return [...make(645, 'yearly', 14, 41, 1), ...make(756, 'quarterly', 16, 64, 4), ...make(1428, 'monthly', 48, 126, 12), ...make(174, 'monthly', 71, 104, 12)];
 }

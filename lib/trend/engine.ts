@@ -1,304 +1,231 @@
-import { StorecastError } from '../errors.js';
-import { autoEts, etsForecast, fitEts, type EtsFit } from './models/ets.js';
-import { fitTheta, thetaForecast } from './models/theta.js';
+import { StorecastError, throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { progressReporter, type LongTaskOptions } from '../progress.js';
+import { addWarnings, warning, type StorecastWarning } from '../warnings.js';
+import { analyseSeries, type Analysis } from './analyse.js';
+import { backtestLength, backtestOrigins, backtestWeights, meanAbsoluteError } from './backtest.js';
+import { combine, intervalCalibration } from './combine.js';
+import { mapBands, normalBands, type Bands, type BatchOutcome, type FittedModel, type ForecastModel, type ModelForecast } from './model.js';
 import { fallbackSigma, seasonalNaive } from './models/naive.js';
-import { croston, empiricalQuantiles, isIntermittent, tsb } from './models/intermittent.js';
-import { detectSeasonality, deseasonalise, reseasonalise, type Decomposition } from './seasonality.js';
-import { mean, normalQuantile } from './stats.js';
+import { seasonalNaiveModel } from './members/naive.js';
 import type { PreparedSeries } from './prepare.js';
-import type { MemberForecast, ModelChoice } from './types.js';
+import type { Decomposition } from './seasonality.js';
+import type { Interval } from './types.js';
 
-/** A member fitted once (on the backtest's training part) that forecasts from any history with its parameters frozen. */
-export interface Member {
-  name: string;
-  forecast(history: Float64Array, horizon: number): MemberForecast;
-  /** The forecast from the full history, where the member re-estimates its parameters on it first. */
-  final?(history: Float64Array, horizon: number): MemberForecast;
-}
-
-/** Neural forecasts computed outside (batched on TF.js) for the backtest and the final history. */
-export interface NeuralForecasts {
-  /** One per backtest origin (see backtestOrigins), in that order. */
-  backtests?: MemberForecast[];
-  /** Absent when only the backtest was run (see planEngine). */
-  final?: MemberForecast;
-  /** Steps of history the network reads. */
-  window: number;
-}
-
-/**
- * A series with its members fitted and weighted. The network's forecast from the full history is
- * needed only where it won a weight, so callers batch those (`needsNeuralFinal`) and then finish.
- */
-export interface EnginePlan {
-  needsNeuralFinal: boolean;
-  finish(neuralFinal?: MemberForecast): EngineResult;
-}
+export { backtestLength, backtestOrigins } from './backtest.js';
 
 export interface EngineResult {
   mean: number[];
-  /** Lower/upper per level, in the original units. */
-  bands: { level: number; lower: number[]; upper: number[] }[];
+  /** Lower/upper per requested level, in the original units. */
+  bands: Interval[];
   decompositions: Decomposition[];
   name: string;
   members?: { name: string; weight: number }[];
+  /** Each member's point forecast in the original units (members without weight have none). */
+  memberForecasts: { name: string; mean: number[] }[];
+  analysis?: Analysis;
 }
 
-/** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
-const ETS_FIT_POINTS = 240;
-/** Iterations to re-estimate the selected ETS form without the backtest's held-out part, from the full fit's optimum. */
-const BACKTEST_REFIT_ITERATIONS = 30;
-/** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
-const MAX_ETS_SEASONAL_PERIOD = 24;
-
-export function backtestLength(n: number, horizon: number): number {
-  const length = Math.min(horizon, Math.floor(n / 4));
-  return n - length >= 8 ? length : 0;
+export interface EngineOptions extends LongTaskOptions {
+  seasonalPeriods: Array<number | undefined>;
+  /** The user asked for one model alone: it must answer (and is named when it cannot). */
+  alone: boolean;
 }
 
-/** Rolling-origin backtest windows: the last `holdout` points, then the ones before, while half the series stays. */
-const BACKTEST_WINDOWS = 3;
+interface Member { model: ForecastModel; fitted?: FittedModel }
 
-/** Where each backtest window starts (the history ends there), latest first. */
-export function backtestOrigins(n: number, holdout: number): number[] {
-  const origins: number[] = [];
-  for (let k = 1; holdout && k <= BACKTEST_WINDOWS; k++) {
-    const origin = n - k * holdout;
-    if (k > 1 && origin < Math.max(8, n / 2)) break;
-    origins.push(origin);
-  }
-  return origins;
+/** Which of the models apply to a series: intermittent-demand members for intermittent data, the others otherwise. */
+function membersFor(models: ForecastModel[], intermittent: boolean): ForecastModel[] {
+  const kind = intermittent ? 'intermittent' : 'regular';
+  const chosen = models.filter((m) => (m.demand ?? 'regular') === 'any' || (m.demand ?? 'regular') === kind);
+  // Models of the other kind only (e.g. model 'intermittent' on smooth data): the user asked for them.
+  return chosen.some((m) => (m.demand ?? 'regular') !== 'any') ? chosen : models;
 }
 
-function adjusted(decompositions: Decomposition[], inner: (history: Float64Array, horizon: number) => MemberForecast): (history: Float64Array, horizon: number) => MemberForecast {
-  if (!decompositions.length) return inner;
-  return (history, horizon) => {
-    const f = inner(deseasonalise(history, decompositions), horizon);
-    return {
-      name: f.name,
-      mean: Array.from(reseasonalise(f.mean, history.length, decompositions)),
-      sd: f.sd && Array.from(reseasonalise(f.sd, history.length, decompositions, true)),
-    };
+/**
+ * prepare (done by the caller) → analyse → fit members (per series, or batched across series) →
+ * backtest → weight → combine → calibrate. Every model goes through the same steps; batching
+ * models forecast the backtest windows of all series in one call, then the final forecasts of the
+ * series where they won a weight in another.
+ */
+export async function runEngine(prepared: PreparedSeries[], models: ForecastModel[], options: EngineOptions): Promise<{ results: EngineResult[]; warnings: StorecastWarning[][] }> {
+  const levels = prepared[0]?.levels ?? [80, 95];
+  const analyses = prepared.map((p, i) => analyseSeries(p, i, options.seasonalPeriods[i], p.levels));
+  const warnings = prepared.map((p) => addWarnings([], ...p.warnings));
+  const batchers = models.filter((m) => m.batch);
+  const originsOf = (a: Analysis): number[] => {
+    const n = a.context.y.length;
+    return backtestOrigins(n, backtestLength(n, a.context.prepared.horizon));
   };
+
+  // 1. Batching members: backtest windows of every series they apply to, in one call each.
+  const batchBacktests = new Map<ForecastModel, Map<number, ModelForecast[]>>();
+  const common: StorecastWarning[] = [];
+  for (const model of batchers) {
+    const targets = analyses.filter((a): a is Analysis => !!a && membersFor(models, a.context.intermittent).includes(model));
+    if (!targets.length) continue;
+    const outcome = await model.batch!(targets.map((a) => {
+      const origins = originsOf(a).slice(0, model.backtestWindows ?? Infinity);
+      return { series: a.context, cuts: origins, horizon: origins.length ? a.context.y.length - origins[0] : 0 };
+    }), { required: options.alone, signal: options.signal });
+    batchBacktests.set(model, collect(outcome, targets, warnings, common));
+  }
+
+  // 2. Per series: fit, backtest and weight.
+  const progress = progressReporter(options.onProgress);
+  let lastYield = Date.now();
+  const plans: Array<Plan | undefined> = [];
+  for (let i = 0; i < prepared.length; i++) {
+    throwIfAborted(options.signal);
+    const a = analyses[i];
+    plans.push(a && plan(a, membersFor(models, a.context.intermittent), originsOf(a), batchBacktests));
+    if (plans[i]?.substituted) warnings[i].push(warning('MODEL_SUBSTITUTED', `No requested model could fit this series (${models.map((m) => m.name).join(', ')}); the forecast is seasonal naive.`));
+    progress.report('forecast', i + 1, prepared.length, 'series');
+    // Keep a page responsive during big batches (the worker needs this for abort messages too).
+    if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
+  }
+
+  // 3. Batching members' final forecasts, only where they won a weight.
+  for (const model of batchers) {
+    const wanted = plans.flatMap((p) => (p && p.weights[p.members.findIndex((m) => m.model === model)] > 0 ? [p] : []));
+    if (!wanted.length) continue;
+    const outcome = await model.batch!(wanted.map((p) => ({ series: p.analysis.context, cuts: [p.analysis.context.y.length], horizon: p.analysis.context.prepared.horizon })), { required: options.alone, signal: options.signal });
+    wanted.forEach((p, k) => {
+      const f = outcome.forecasts[k]?.[0];
+      if (!f) throw new StorecastError('INTERNAL', `member '${model.name}' won a weight but gave no forecast.`);
+      p.finals[p.members.findIndex((m) => m.model === model)] = withEffect(p.analysis, model, f, p.analysis.context.y.length);
+    });
+  }
+
+  const results = prepared.map((p, i) => {
+    for (const w of common) addWarnings(warnings[i], w);
+    const a = analyses[i];
+    if (!a) {
+      if (options.alone) warnings[i].push(warning('MODEL_SUBSTITUTED', `model '${models[0].name}' cannot forecast a constant series or one of fewer than 4 points; the forecast ${p.values.length < 4 ? 'repeats the last value' : 'is the constant value'}.`));
+      return trivial(p, levels);
+    }
+    return finish(plans[i]!, levels);
+  });
+  return { results, warnings };
 }
 
-function statisticalMembers(y: Float64Array, holdout: number, choice: ModelChoice, decompositions: Decomposition[], intermittent: boolean): Member[] {
-  const train = y.subarray(0, y.length - holdout);
-  const primary = decompositions[0]?.period ?? 1;
+/** Spreads a batch outcome over its series: forecasts by series index, skip reasons and warnings. */
+function collect(outcome: BatchOutcome, targets: Analysis[], warnings: StorecastWarning[][], common: StorecastWarning[]): Map<number, ModelForecast[]> {
+  const byIndex = new Map<number, ModelForecast[]>();
+  if (outcome.unavailable) addWarnings(common, warning('MODEL_UNAVAILABLE', outcome.unavailable));
+  addWarnings(common, ...(outcome.warnings ?? []));
+  targets.forEach((a, k) => {
+    const reason = outcome.skipped[k];
+    if (reason) warnings[a.context.index].push(warning('MEMBER_SKIPPED', reason));
+    const f = outcome.forecasts[k];
+    if (f) byIndex.set(a.context.index, f);
+  });
+  return byIndex;
+}
+
+interface Plan {
+  analysis: Analysis;
+  members: Member[];
+  weights: number[];
+  calibration: number;
+  /** Final forecasts (scaled, effects added), per member; batching members' arrive later. */
+  finals: Array<Bands | undefined>;
+  labels: string[];
+  substituted: boolean;
+}
+
+/**
+ * Adds the covariate effect of the forecast steps to a member that does not read covariates itself.
+ * Intermittent demand is counted in whole units and its bands are empirical quantiles that sit on
+ * those units: shifting a bound by a fraction would move every value on it outside, so there the
+ * bands only widen (upwards for a positive effect, downwards for a negative one).
+ */
+function withEffect(a: Analysis, model: ForecastModel, f: ModelForecast, start: number): ModelForecast {
+  const effect = a.effects?.effect;
+  if (!effect || model.ownCovariates) return f;
+  const intermittent = a.context.intermittent;
+  return mapBands(f, (v, kind) => v.map((x, h) => {
+    const e = effect[start + h];
+    if (!intermittent || kind === 'mean') return x + e;
+    return kind === 'upper' ? x + Math.max(0, e) : x + Math.min(0, e);
+  }));
+}
+
+function plan(a: Analysis, candidates: ForecastModel[], origins: number[], batchBacktests: Map<ForecastModel, Map<number, ModelForecast[]>>): Plan {
+  const { y, observed, intermittent, prepared, index } = a.context;
+  const n = y.length;
+  const holdout = origins.length ? n - origins[0] : 0;
+  if (candidates.length && candidates.every((m) => m.demand === 'intermittent') && !intermittent && observed.some((v) => v < 0)) {
+    throw new StorecastError('INVALID_INPUT', `model${candidates.length > 1 ? 's' : ''} ${candidates.map((m) => `'${m.name}'`).join(', ')} need${candidates.length > 1 ? '' : 's'} non-negative demand data.`);
+  }
   const members: Member[] = [];
-  const want = (name: ModelChoice): boolean => choice === name || choice === 'auto' || choice === 'ensemble';
-  if (intermittent && (choice === 'auto' || choice === 'ensemble' || choice === 'intermittent')) {
-    members.push({ name: 'croston-sba', forecast: (h, horizon) => croston(h, horizon) });
-    members.push({ name: 'tsb', forecast: (h, horizon) => tsb(h, horizon) });
-    return members;
-  }
-  if (want('ets')) {
-    const nativeSeason = decompositions.length === 1 && primary <= MAX_ETS_SEASONAL_PERIOD;
-    const points = Math.max(ETS_FIT_POINTS, 4 * primary);
-    // Windows start on a cycle boundary so seasonal states line up with absolute positions.
-    const recent = (history: Float64Array): Float64Array => history.subarray(Math.max(0, Math.floor((history.length - points) / primary) * primary));
-    const input = nativeSeason ? y : deseasonalise(y, decompositions);
-    // The model form is chosen on the whole history (the latest cycles often decide between forms);
-    // the backtest re-estimates that form's parameters without the held-out part, so its errors stay
-    // out-of-sample in everything but that one discrete choice. Two selections would cost twice as much.
-    const finalFit = autoEts(recent(input), primary, { allowSeasonal: nativeSeason });
-    if (finalFit) {
-      const backtestFit = holdout ? fitEts(recent(input.subarray(0, train.length)), finalFit.spec, BACKTEST_REFIT_ITERATIONS, finalFit.optimum) ?? finalFit : finalFit;
-      const forecastWith = (fit: EtsFit) => (history: Float64Array, horizon: number): MemberForecast => etsForecast(fit, recent(history), horizon);
-      const seasonal = (f: (history: Float64Array, horizon: number) => MemberForecast) => (nativeSeason ? f : adjusted(decompositions, f));
-      members.push({ name: 'ets', forecast: seasonal(forecastWith(backtestFit)), final: seasonal(forecastWith(finalFit)) });
+  const windows: Array<Array<ModelForecast | undefined>> = origins.map(() => []);
+  for (const model of candidates) {
+    if (model.fit) {
+      const fitted = model.fit(a.context, n - holdout);
+      if (!fitted) continue;
+      const count = Math.min(origins.length, model.backtestWindows ?? Infinity);
+      origins.forEach((origin, w) => { windows[w][members.length] = w < count ? withEffect(a, model, fitted.forecast(y.subarray(0, origin), holdout), origin) : undefined; });
+      members.push({ model, fitted });
+    } else {
+      const forecasts = batchBacktests.get(model)?.get(index);
+      if (!forecasts) continue;
+      origins.forEach((origin, w) => { windows[w][members.length] = forecasts[w] && withEffect(a, model, forecasts[w], origin); });
+      members.push({ model });
     }
   }
-  if (want('theta')) {
-    const fit = fitTheta(deseasonalise(train, decompositions));
-    members.push({ name: 'theta', forecast: adjusted(decompositions, (h, horizon) => thetaForecast(fit, h, horizon)) });
+  let substituted = false;
+  if (!members.length) {
+    const fitted = seasonalNaiveModel.fit!(a.context, n - holdout)!;
+    origins.forEach((origin, w) => { windows[w][0] = withEffect(a, seasonalNaiveModel, fitted.forecast(y.subarray(0, origin), holdout), origin); });
+    members.push({ model: seasonalNaiveModel, fitted });
+    substituted = true;
   }
-  if (want('seasonal-naive')) members.push({ name: 'seasonal-naive', forecast: (h, horizon) => seasonalNaive(h, primary, horizon) });
-  return members;
+  const windowErrors = windows.map((list, w) => members.map((_, i) => list[i] && meanAbsoluteError(observed.subarray(origins[w], origins[w] + holdout), list[i]!.mean)));
+  const backtested = origins.length > 0 && windowErrors[0].some((e) => e !== undefined);
+  const weights = backtested ? backtestWeights(windowErrors, members.map((m) => !!m.model.zeroShot)) : members.map(() => 1 / members.length);
+  const calibration = backtested && !intermittent ? intervalCalibration(observed, origins, windows, weights) : 1;
+  const finals = members.map((m) => {
+    if (!m.fitted) return undefined;
+    return withEffect(a, m.model, (m.fitted.final ?? m.fitted.forecast)(y, prepared.horizon), n);
+  });
+  const labels = members.map((m, i) => (finals[i] as ModelForecast | undefined)?.label ?? windows[0]?.[i]?.label ?? m.model.name);
+  return { analysis: a, members, weights, calibration, finals, labels, substituted };
 }
 
-interface Bands { mean: number[]; lower: Map<number, number[]>; upper: Map<number, number[]> }
-
-function toBands(f: MemberForecast, levels: number[], history: Float64Array): Bands {
-  const lower = new Map<number, number[]>();
-  const upper = new Map<number, number[]>();
-  const sd = f.sd ?? f.mean.map(() => fallbackSigma(history));
-  for (const level of levels) {
-    const fromQuantiles = f.quantiles?.get(50 - level / 2) && f.quantiles.get(50 + level / 2);
-    if (fromQuantiles) {
-      lower.set(level, f.quantiles!.get(50 - level / 2)!);
-      upper.set(level, f.quantiles!.get(50 + level / 2)!);
-      continue;
-    }
-    const z = normalQuantile(0.5 + level / 200);
-    lower.set(level, f.mean.map((m, i) => m - z * sd[i]));
-    upper.set(level, f.mean.map((m, i) => m + z * sd[i]));
-  }
-  return { mean: f.mean, lower, upper };
-}
-
-function combine(bands: Bands[], weights: number[], levels: number[]): Bands {
-  const h = bands[0].mean.length;
-  const weighted = (pick: (b: Bands) => number[]): number[] => {
-    const out = new Array<number>(h).fill(0);
-    bands.forEach((b, i) => { if (weights[i]) pick(b).forEach((v, t) => { out[t] += weights[i] * v; }); });
-    return out;
-  };
-  // Quantile averaging (Vincentization): simple, and never narrower than the members agree on.
+function finish(p: Plan, levels: number[]): EngineResult {
+  const { context } = p.analysis;
+  const floor = context.prepared.nonNegative ? 0 : -Infinity;
+  const used = p.members.map((_, i) => i).filter((i) => p.weights[i] > 0 && p.finals[i]);
+  const ensemble = combine(used.map((i) => p.finals[i]!), used.map((i) => p.weights[i]), levels);
+  const out = (v: number): number => Math.max(floor, v * context.scale);
+  const bands = levels.map((level) => ({
+    level,
+    lower: ensemble.lower.get(level)!.map((v, i) => out(ensemble.mean[i] - (ensemble.mean[i] - v) * p.calibration)),
+    upper: ensemble.upper.get(level)!.map((v, i) => out(ensemble.mean[i] + (v - ensemble.mean[i]) * p.calibration)),
+  }));
+  const memberList = p.members.map((m, i) => ({ name: p.labels[i] !== m.model.name ? `${m.model.name}:${p.labels[i]}` : m.model.name, weight: Number(p.weights[i].toFixed(4)) }));
   return {
-    mean: weighted((b) => b.mean),
-    lower: new Map(levels.map((l) => [l, weighted((b) => b.lower.get(l)!)])),
-    upper: new Map(levels.map((l) => [l, weighted((b) => b.upper.get(l)!)])),
+    mean: ensemble.mean.map(out),
+    bands,
+    decompositions: context.decompositions,
+    name: memberList.length === 1 ? memberList[0].name : 'ensemble',
+    members: memberList.length > 1 ? memberList : undefined,
+    memberForecasts: used.map((i) => ({ name: p.members[i].model.name, mean: p.finals[i]!.mean.map(out) })),
+    analysis: p.analysis,
   };
 }
 
-function meanAbsoluteError(actual: ArrayLike<number>, forecast: number[]): number {
-  let s = 0;
-  for (let i = 0; i < forecast.length; i++) s += Math.abs(actual[i] - forecast[i]);
-  return s / forecast.length;
-}
-
-function intermittentQuantiles(f: MemberForecast, history: Float64Array, levels: number[]): MemberForecast {
-  const q = empiricalQuantiles(history, levels);
-  const quantiles = new Map<number, number[]>();
-  for (const [p, v] of q) quantiles.set(p, f.mean.map((m) => (p < 50 ? Math.min(v, m) : Math.max(v, m))));
-  return { ...f, quantiles };
-}
-
-/** A series scaled by its mean absolute value, with its seasonality detected: what every member starts from. */
-export interface SeriesAnalysis { y: Float64Array; scale: number; decompositions: Decomposition[] }
-
-/** Undefined for series too short (< 4 points) or constant to model: planEngine answers those directly. */
-export function analyseSeries(prepared: PreparedSeries, seasonalPeriod: number | undefined): SeriesAnalysis | undefined {
-  const { values } = prepared;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  if (values.length < 4 || lo === hi) return undefined;
-  let scale = mean(values.map(Math.abs));
-  if (!(scale > 0)) scale = 1;
-  const y = values.map((v) => v / scale);
-  return { y, scale, decompositions: detectSeasonality(y, prepared.frequency, seasonalPeriod) };
-}
-
-/**
- * Whether the network can take part: in an ensemble only when its input window holds a full cycle of
- * every detected season (hourly data with a weekly cycle of 168 is beyond a 64-step window).
- */
-export function neuralCanJoin(choice: ModelChoice, analysis: SeriesAnalysis | undefined, window: number): boolean {
-  if (choice === 'lstm') return true;
-  return (choice === 'auto' || choice === 'ensemble') && !!analysis && analysis.decompositions.every((d) => d.period <= window);
-}
-
-/**
- * Fits the members, weights them by their error on a backtest (the last `backtestLength` points held
- * out) and forecasts from the full history; see statisticalMembers for what each member fits where.
- */
-export function planEngine(prepared: PreparedSeries, choice: ModelChoice, analysis: SeriesAnalysis | undefined, neural?: NeuralForecasts): EnginePlan {
-  const { values, horizon, levels } = prepared;
+/** Series too short (< 4 points) or constant to model: naive, or the constant. */
+function trivial(prepared: PreparedSeries, levels: number[]): EngineResult {
+  const { values, horizon } = prepared;
   const n = values.length;
   const floor = prepared.nonNegative ? 0 : -Infinity;
-  if (!analysis) {
-    const constant = n >= 2 && values.every((v) => v === values[0]);
-    const f = constant ? { name: 'constant', mean: new Array(horizon).fill(values[n - 1]), sd: new Array(horizon).fill(0) } : seasonalNaive(values, 1, horizon);
-    const b = toBands(f, levels, values);
-    const clip = (arr: number[]): number[] => arr.map((v) => Math.max(floor, v));
-    const result: EngineResult = { mean: b.mean, bands: levels.map((l) => ({ level: l, lower: clip(b.lower.get(l)!), upper: clip(b.upper.get(l)!) })), decompositions: [], name: constant ? 'constant' : `naive (fallback: only ${n} points)` };
-    return { needsNeuralFinal: false, finish: () => result };
-  }
-  const { y, scale, decompositions } = analysis;
-  const intermittent = isIntermittent(y);
-  if (choice === 'intermittent' && !intermittent && !y.every((v) => v >= 0)) throw new StorecastError('INVALID_INPUT', "model 'intermittent' needs non-negative demand data.");
-  const holdout = backtestLength(n, horizon);
-  const members = choice === 'lstm' ? [] : statisticalMembers(y, holdout, choice, decompositions, intermittent || choice === 'intermittent');
-
-  const finals: MemberForecast[] = members.map((m) => (m.final ?? m.forecast)(y, horizon));
-  const origins = backtestOrigins(n, holdout);
-  // windows[w][i]: member i's forecast of the `holdout` points after origins[w].
-  const windows: MemberForecast[][] = origins.map((origin) => members.map((m) => m.forecast(y.subarray(0, origin), holdout)));
-  const names = members.map((m) => m.name);
-  const withNeural = !!neural && neuralCanJoin(choice, analysis, neural.window);
-  if (withNeural) {
-    // The network forecasts the latest window only: three would triple its cost in the page.
-    if (origins.length && neural.backtests?.length) windows[0].push(scaled(neural.backtests[0], 1 / scale));
-    names.push('lstm');
-  }
-  if (!names.length) throw new StorecastError('MODEL_LOAD_FAILED', "model 'lstm' needs the pretrained trend model; it could not be loaded.");
-  const backtested = origins.length > 0 && windows[0].length === names.length;
-
-  let weights = names.map(() => 1 / names.length);
-  if (backtested && names.length > 1) {
-    // Mean absolute error over all windows: one window of h points is a noisy judge of a member.
-    // Parameters stay frozen at their fit up to the latest origin, so the earlier windows are partly
-    // in-sample for them (refitting per window would triple the cost); the latest one is not.
-    const windowErrors = windows.map((forecasts, w) => forecasts.map((f) => meanAbsoluteError(y.subarray(origins[w], origins[w] + holdout), f.mean)));
-    const errors = members.map((_, i) => windowErrors.reduce((sum, e) => sum + e[i], 0) / origins.length);
-    if (withNeural) {
-      // The network has the latest window only: its error there, scaled by how the best statistical
-      // member's error over all windows compares with its error on the latest one.
-      const reference = errors.indexOf(Math.min(...errors));
-      errors.push(windowErrors[0][names.length - 1] * (errors[reference] / (windowErrors[0][reference] || 1e-12)));
-    }
-    // The network, zero-shot on a series it has never seen, joins only where it beat every statistical
-    // member on the latest window: on held-out monthly data it is worse than Naive2 on average, and a
-    // small weight for a poor member still costs accuracy.
-    const admitted = errors.map((_, i) => names[i] !== 'lstm' || windowErrors[0][i] <= Math.min(...windowErrors[0].slice(0, members.length)));
-    const best = Math.min(...errors.filter((_, i) => admitted[i]));
-    // Inverse squared-error weights (as in Bates & Granger's combinations): a member that was clearly
-    // worse on the backtest gets little say; members more than twice as wrong as the best are dropped.
-    const raw = errors.map((e, i) => (e <= 2 * best + 1e-12 && admitted[i] ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
-    const total = raw.reduce((a, b) => a + b, 0);
-    weights = raw.map((w) => w / total);
-  }
-  const calibration = backtested && !intermittent ? intervalCalibration(y, holdout, origins, windows, weights) : 1;
-  const needsNeuralFinal = withNeural && weights[names.length - 1] > 0;
-
-  const finish = (neuralFinal?: MemberForecast): EngineResult => {
-    if (needsNeuralFinal) {
-      if (!neuralFinal) throw new StorecastError('INTERNAL', 'the neural member won a weight but its forecast is missing.');
-      finals.push(scaled(neuralFinal, 1 / scale));
-    }
-    // A network without weight is listed (weight 0) but has no forecast to combine.
-    const used = finals.length;
-    if (intermittent) for (let i = 0; i < used; i++) finals[i] = intermittentQuantiles(finals[i], y, levels);
-    const ensemble = combine(finals.map((f) => toBands(f, levels, y)), weights.slice(0, used), levels);
-    const out = (v: number): number => Math.max(floor, v * scale);
-    const bands = levels.map((level) => ({
-      level,
-      lower: ensemble.lower.get(level)!.map((v, i) => out(ensemble.mean[i] - (ensemble.mean[i] - v) * calibration)),
-      upper: ensemble.upper.get(level)!.map((v, i) => out(ensemble.mean[i] + (v - ensemble.mean[i]) * calibration)),
-    }));
-    const memberList = names.map((name, i) => ({ name: i < used && finals[i].name !== name ? `${name}:${finals[i].name}` : name, weight: Number(weights[i].toFixed(4)) }));
-    const name = memberList.length === 1 ? memberList[0].name : 'ensemble';
-    return { mean: ensemble.mean.map(out), bands, decompositions, name, members: memberList.length > 1 ? memberList : undefined };
-  };
-  return { needsNeuralFinal, finish };
-}
-
-/**
- * How much to widen (> 1) or narrow the ensemble's intervals so that about 80% of the backtest
- * errors fall inside them.
- */
-function intervalCalibration(y: Float64Array, holdout: number, origins: number[], windows: MemberForecast[][], weights: number[]): number {
-  const ratios: number[] = [];
-  origins.forEach((origin, w) => {
-    // Earlier windows lack the network's forecast: the statistical members' weights, renormalised.
-    const used = weights.slice(0, windows[w].length);
-    const total = used.reduce((a, b) => a + b, 0);
-    if (!(total > 0)) return;
-    const bands = combine(windows[w].map((t) => toBands(t, [80], y.subarray(0, origin))), used.map((v) => v / total), [80]);
-    for (let i = 0; i < holdout; i++) {
-      const half = (bands.upper.get(80)![i] - bands.lower.get(80)![i]) / 2;
-      ratios.push(half > 0 ? Math.abs(y[origin + i] - bands.mean[i]) / half : 1);
-    }
-  });
-  ratios.sort((a, b) => a - b);
-  const observed = ratios[Math.floor(0.8 * (ratios.length - 1))];
-  // Backtest windows are a small sample: move three quarters of the way (in log terms) towards what they suggest.
-  return Math.min(2.5, Math.max(0.4, (observed || 1) ** 0.75));
-}
-
-function scaled(f: MemberForecast, factor: number): MemberForecast {
-  const quantiles = f.quantiles && new Map([...f.quantiles].map(([p, v]) => [p, v.map((x) => x * factor)]));
-  return { name: f.name, mean: f.mean.map((x) => x * factor), sd: f.sd?.map((x) => x * factor), quantiles };
+  const constant = n >= 2 && values.every((v) => v === values[0]);
+  const f = constant ? normalBands('constant', new Array(horizon).fill(values[n - 1]), new Array(horizon).fill(0), levels) : (() => {
+    const naive = seasonalNaive(values, 1, horizon);
+    return normalBands(naive.name, naive.mean, naive.sd ?? naive.mean.map(() => fallbackSigma(values)), levels);
+  })();
+  const clip = (arr: number[]): number[] => arr.map((v) => Math.max(floor, v));
+  const name = constant ? 'constant' : `naive (fallback: only ${n} points)`;
+  return { mean: f.mean, bands: levels.map((l) => ({ level: l, lower: clip(f.lower.get(l)!), upper: clip(f.upper.get(l)!) })), decompositions: [], name, memberForecasts: [{ name, mean: f.mean }] };
 }

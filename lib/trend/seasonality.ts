@@ -68,12 +68,15 @@ export function centredMovingAverage(values: ArrayLike<number>, m: number): Floa
   return out;
 }
 
-/** Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are positive. */
-export function decompose(values: ArrayLike<number>, period: number): Decomposition {
+/**
+ * Classical decomposition as in the M4 benchmarks (Naive2, Theta): multiplicative when the data are
+ * positive, unless `additive` (ARIMA's differencing test measures the additive pattern it removes).
+ */
+export function decompose(values: ArrayLike<number>, period: number, additive = false): Decomposition {
   const m = Math.round(period);
   const n = values.length;
-  let positive = true;
-  for (let i = 0; i < n; i++) if (values[i] <= 0) { positive = false; break; }
+  let positive = !additive;
+  for (let i = 0; i < n && positive; i++) if (values[i] <= 0) positive = false;
   const trend = centredMovingAverage(values, m);
   const indices = seasonalIndices(values, m, positive, trend);
   // Strength of seasonality (Wang, Smith & Hyndman 2006): 1 - Var(remainder) / Var(seasonal + remainder).

@@ -15,14 +15,15 @@ export function summariseTrend(history: ArrayLike<number>, forecast: number[]): 
 
 const UNIT: Record<Frequency, string> = { hourly: 'hour', daily: 'day', weekly: 'week', monthly: 'month', quarterly: 'quarter', yearly: 'year' };
 
-export function describe(trend: TrendSummary, horizon: number, frequency: Frequency | undefined, level: { level: number; lower: number; upper: number } | undefined): string {
+/** The summary a merchant reads: where sales are heading, the range at the end, and what drives the forecast. */
+export function describe(trend: TrendSummary, horizon: number, frequency: Frequency | undefined, level: { level: number; lower: number; upper: number } | undefined, drivers?: string): string {
   const unit = frequency ? UNIT[frequency] : 'period';
   const span = `the next ${horizon} ${unit}${horizon === 1 ? '' : 's'}`;
   const move = trend.direction === 'flat'
     ? `Expected to stay about flat over ${span} (${signed(trend.changePercent)}% vs the last ${horizon})`
     : `Expected to ${trend.direction === 'up' ? 'rise' : 'fall'} about ${Math.abs(trend.changePercent).toFixed(0)}% over ${span} compared with the last ${horizon}`;
   const range = level ? `; at the end of that span the ${level.level}% range is ${fmt(level.lower)} to ${fmt(level.upper)}` : '';
-  return `${move}${range}.`;
+  return `${move}${range}.${drivers ? ` What drives it: ${drivers}.` : ''}`;
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));

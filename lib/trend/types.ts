@@ -2,7 +2,7 @@ import type { LongTaskOptions } from '../progress.js';
 import type { StorecastWarning } from '../warnings.js';
 
 export type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
-export type ModelChoice = 'auto' | 'ensemble' | 'lstm' | 'ets' | 'theta' | 'seasonal-naive' | 'intermittent';
+export type ModelChoice = 'auto' | 'ensemble' | 'lstm' | 'ets' | 'theta' | 'arima' | 'seasonal-naive' | 'intermittent';
 
 export interface SeriesInput {
   values: Array<number | null>;
@@ -18,7 +18,18 @@ export interface ForecastOptions extends LongTaskOptions {
   horizon?: number;
   /** Interval levels in percent. Default [80, 95]. */
   levels?: number[];
+  /** One model or a preset ('auto'/'ensemble': every member). Use `models` to pick several. */
   model?: ModelChoice;
+  /**
+   * The members to combine, by name ('ets', 'theta', 'arima', 'seasonal-naive', 'croston-sba', 'tsb',
+   * 'lstm') or as model values implementing `ForecastModel` (see lib/trend/README.md).
+   */
+  models?: Array<import('./registry.js').ModelName | import('./model.js').ForecastModel>;
+  /**
+   * Public holidays as known-future covariates, from the built-in calendars (needs dates):
+   * `{ country: 'US' }`. See `HOLIDAY_COUNTRIES`.
+   */
+  holidays?: { country: string };
   /** How values sharing a date are combined. Default 'sum' (sales); use 'mean' for prices. */
   duplicateDates?: 'sum' | 'mean' | 'last';
   /** Include the pretrained LSTM in 'auto'/'ensemble' (default true; skipped quietly if it cannot load). */
@@ -45,7 +56,13 @@ export interface TrendForecast {
   dates?: string[];
   trend: TrendSummary;
   seasonality: { period: number; strength: number }[];
-  model: { name: string; members?: { name: string; weight: number }[] };
+  model: {
+    /** For developers: the member (with what it fitted) or 'ensemble'. */
+    name: string;
+    members?: { name: string; weight: number }[];
+    /** What drives the forecast, in plain words: "weekly pattern, gently rising trend, holiday effect +35% on 24 Dec". */
+    description: string;
+  };
   /** One plain sentence a merchant can read. */
   summary: string;
   /** What was left out or changed, and why (a model that could not load, a slower backend, regrouped dates). */

@@ -122,6 +122,14 @@ class HandlePriceModel implements PriceModel {
   dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
 }
 
+/** Model values hold functions, which cannot be posted to a worker: names only there. */
+function forecastOptions<T extends ForecastOptions>(inWorker: boolean, options: T | undefined): T | undefined {
+  if (inWorker && options?.models?.some((m) => typeof m !== 'string')) {
+    throw new StorecastError('INVALID_INPUT', 'Model values (objects with fit/batch functions) cannot be sent to a worker: pass model names in models, or forecast without { worker: true }.');
+  }
+  return options;
+}
+
 function facade(inWorker: boolean, call: Caller, terminate: () => void): Storecast {
   const handleOf = (model: PriceModel): number => {
     if (!(model instanceof HandlePriceModel)) throw new StorecastError('NOT_TRAINED', 'Pass a model trained or loaded through this storecast instance (createStorecast().trainPriceModel / loadPriceModel).');
@@ -132,8 +140,8 @@ function facade(inWorker: boolean, call: Caller, terminate: () => void): Storeca
     inWorker,
     init: (o) => call('init', [o]),
     runtimeInfo: () => call('runtimeInfo', []),
-    forecastTrend: (series, o) => { const { options, task } = splitTask(o); return call('forecastTrend', [series, options], task); },
-    forecastTrends: (list, o) => { const { options, task } = splitTask(o); return call('forecastTrends', [list, options], task); },
+    forecastTrend: async (series, o) => { const { options, task } = splitTask(forecastOptions(inWorker, o)); return call('forecastTrend', [series, options], task); },
+    forecastTrends: async (list, o) => { const { options, task } = splitTask(forecastOptions(inWorker, o)); return call('forecastTrends', [list, options], task); },
     embedText: (texts, o) => { const { options, task } = splitTask(o); return call('embedText', [texts, options], task); },
     trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),

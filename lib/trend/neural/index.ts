@@ -5,7 +5,6 @@ import { ensureRuntime } from '../../runtime/index.js';
 import { progressReporter, type LongTaskOptions } from '../../progress.js';
 import type { PreparedSeries } from '../prepare.js';
 import type { MemberForecast } from '../types.js';
-import type { NeuralForecasts } from '../engine.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -151,58 +150,59 @@ function toForecast(m: TrendModelManifest, output: Float32Array, row: number, sc
   return { name: 'lstm', mean: median, sd, quantiles };
 }
 
+/** One series' request to the network: forecasts from each cut (history length) of its values. */
+export interface NeuralRequest {
+  prepared: PreparedSeries;
+  cuts: number[];
+  /** Steps to forecast from each cut. */
+  horizon: number;
+  /** Why the network cannot read this series (given its input window), or undefined when it can. */
+  unfit?: (window: number) => string | undefined;
+}
+
 /**
- * The network's forecasts for many series in one batch: from the full history (`finals`, default
- * true) and from each backtest origin (histories cut at `backtestOrigins(p)`, forecasting up to the
- * first origin's end), for the series `eligible` admits (all by default). Undefined when the
- * model cannot be loaded and is not `required`.
+ * The network's forecasts for many series in one batch, one per cut of each request, in the
+ * series' own units. Undefined when the model cannot be loaded and is not `required`.
  */
-export async function neuralForecasts(prepared: PreparedSeries[], backtestOrigins: (p: PreparedSeries) => number[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal; finals?: boolean; eligible?: (index: number, window: number) => boolean; onSkip?: (index: number, reason: string) => void }): Promise<Array<NeuralForecasts | undefined> | undefined> {
+export async function neuralForecasts(requests: NeuralRequest[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<{ forecasts: Array<MemberForecast[] | undefined>; skipped: Array<string | undefined> } | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
   const m = model.manifest;
   const windows: Window[] = [];
-  const slots: Array<{ final?: number; backtests: number[]; horizon: number; holdout: number } | undefined> = [];
-  for (const [index, p] of prepared.entries()) {
-    if (options.eligible && !options.eligible(index, m.window)) {
-      options.onSkip?.(index, `its ${m.window}-step input window cannot hold a full cycle of this series' seasonality`);
-      slots.push(undefined);
-      continue;
-    }
-    if (p.horizon > m.horizon || p.values.length < 2) {
-      if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
-      options.onSkip?.(index, p.horizon > m.horizon ? `it forecasts at most ${m.horizon} steps ahead (asked for ${p.horizon})` : 'it needs at least 2 points');
+  const slots: Array<number[] | undefined> = [];
+  const skipped: Array<string | undefined> = [];
+  for (const request of requests) {
+    const p = request.prepared;
+    const unfit = request.unfit?.(m.window);
+    if (unfit || p.horizon > m.horizon || p.values.length < 2) {
+      if (options.required && !unfit) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
+      skipped.push(unfit ?? (p.horizon > m.horizon ? `it forecasts at most ${m.horizon} steps ahead (asked for ${p.horizon})` : 'it needs at least 2 points'));
       slots.push(undefined);
       continue;
     }
     const { channels, scales } = covariateChannels(m, p);
-    const origins = backtestOrigins(p);
-    const slot = { final: undefined as number | undefined, horizon: p.horizon, holdout: origins.length ? p.values.length - origins[0] : 0, backtests: [] as number[] };
-    if (options.finals !== false) { slot.final = windows.length; windows.push(makeWindow(m, p.values, p.values.length, channels, scales)); }
-    for (const origin of origins) { slot.backtests.push(windows.length); windows.push(makeWindow(m, p.values, origin, channels, scales)); }
-    slots.push(slot);
+    slots.push(request.cuts.map((cut) => { windows.push(makeWindow(m, p.values, cut, channels, scales)); return windows.length - 1; }));
+    skipped.push(undefined);
   }
-  if (!windows.length) return slots.map((slot) => slot && { window: m.window });
-  const { tf } = await ensureRuntime();
   const output = new Float32Array(windows.length * m.horizon * m.quantiles.length);
-  // One big batch per call beats several small ones on wasm: per-op overhead, not arithmetic, dominates the LSTM.
-  const batchSize = 1024;
-  for (let start = 0; start < windows.length; start += batchSize) {
-    throwIfAborted(options.signal);
-    const batch = windows.slice(start, start + batchSize);
-    const past = tf.tensor3d(concat(batch.map((w) => w.past)), [batch.length, m.window, 2 + m.covariates]);
-    const future = tf.tensor3d(concat(batch.map((w) => w.future)), [batch.length, m.horizon, m.covariates]);
-    const result = model.network.predict([past, future]) as import('@tensorflow/tfjs').Tensor;
-    output.set(await result.data(), start * m.horizon * m.quantiles.length);
-    tf.dispose([past, future, result]);
-    if (windows.length > batchSize) await yieldToEventLoop();
+  if (windows.length) {
+    const { tf } = await ensureRuntime();
+    // One big batch per call beats several small ones on wasm: per-op overhead, not arithmetic, dominates the LSTM.
+    const batchSize = 1024;
+    for (let start = 0; start < windows.length; start += batchSize) {
+      throwIfAborted(options.signal);
+      const batch = windows.slice(start, start + batchSize);
+      const past = tf.tensor3d(concat(batch.map((w) => w.past)), [batch.length, m.window, 2 + m.covariates]);
+      const future = tf.tensor3d(concat(batch.map((w) => w.future)), [batch.length, m.horizon, m.covariates]);
+      const result = model.network.predict([past, future]) as import('@tensorflow/tfjs').Tensor;
+      output.set(await result.data(), start * m.horizon * m.quantiles.length);
+      tf.dispose([past, future, result]);
+      if (windows.length > batchSize) await yieldToEventLoop();
+    }
   }
-  return slots.map((slot) => slot && {
-    window: m.window,
-    final: slot.final === undefined ? undefined : toForecast(m, output, slot.final, windows[slot.final].scale, slot.horizon),
-    backtests: slot.backtests.map((index) => toForecast(m, output, index, windows[index].scale, slot.holdout)),
-  });
+  const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index].scale, requests[k].horizon)));
+  return { forecasts, skipped };
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -1,0 +1,47 @@
+import { ensureRuntime } from '../../runtime/index.js';
+import { neuralForecasts, trendModelLoadFailure, type TrendModel } from '../neural/index.js';
+import { mapBands, normalBands, type BatchOutcome, type ForecastModel, type ModelForecast } from '../model.js';
+import type { MemberForecast } from '../types.js';
+
+/** Its quantiles where it has the level's, normal bands from its 10–90% spread otherwise. */
+function toBands(f: MemberForecast, levels: number[]): ModelForecast {
+  const normal = normalBands('lstm', f.mean, f.sd ?? f.mean.map(() => 0), levels);
+  for (const level of levels) {
+    const lower = f.quantiles?.get(50 - level / 2);
+    const upper = f.quantiles?.get(50 + level / 2);
+    if (lower && upper) { normal.lower.set(level, lower); normal.upper.set(level, upper); }
+  }
+  return normal;
+}
+
+/**
+ * The pretrained global LSTM (zero-shot, or fine-tuned with fineTuneTrendModel) as a batching
+ * member: all series' windows run as one tensor batch. It reads the covariates itself, forecasts
+ * the latest backtest window only (three would triple its cost in the page), and joins only where
+ * its 64-step input holds a full cycle of every detected season.
+ */
+export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastModel {
+  return {
+    name: 'lstm',
+    ownCovariates: true,
+    zeroShot: true,
+    backtestWindows: 1,
+    async batch(requests, context): Promise<BatchOutcome> {
+      const result = await neuralForecasts(requests.map((r) => ({
+        prepared: r.series.prepared,
+        cuts: r.cuts,
+        horizon: r.horizon,
+        unfit: context.required ? undefined : (window: number) => (r.series.decompositions.every((d) => d.period <= window) ? undefined : `its ${window}-step input window cannot hold a full cycle of this series' seasonality`),
+      })), { required: context.required, model: options.trendModel, signal: context.signal });
+      if (!result) {
+        return { forecasts: requests.map(() => undefined), skipped: requests.map(() => undefined), unavailable: `The pretrained LSTM could not be loaded (${trendModelLoadFailure() ?? 'unknown reason'}); this forecast uses the statistical models only.` };
+      }
+      const ran = result.forecasts.some((f) => f?.length);
+      return {
+        forecasts: result.forecasts.map((list, k) => list?.map((f) => mapBands(toBands(f, requests[k].series.levels), (v) => v.map((x) => x / requests[k].series.scale)))),
+        skipped: result.skipped.map((reason) => reason && `The LSTM did not take part: ${reason}.`),
+        warnings: ran ? (await ensureRuntime()).info.warnings : [],
+      };
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { ArimaFit, ArimaOrder } from './arima.js';
+
+/**
+ * The ARMA machinery of the ARIMA member: coefficients kept stationary and invertible through
+ * partial autocorrelations, seasonal and non-seasonal polynomials multiplied out, and the
+ * conditional one-step residuals every likelihood evaluation runs.
+ */
+
+/** Partial autocorrelations stay inside ±0.99: a unit root is what differencing is for. */
+export const PACF_BOUND = 0.99;
+
+/** Partial autocorrelations → AR coefficients by Durbin–Levinson: any values in (-1, 1) give a stationary AR. */
+export function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64Array, p = r.length): Float64Array {
+  for (let k = 0; k < p; k++) {
+    out[k] = r[k];
+    for (let j = 0; j < k; j++) work[j] = out[j] - r[k] * out[k - 1 - j];
+    for (let j = 0; j < k; j++) out[j] = work[j];
+  }
+  return out;
+}
+
+/** AR coefficients → partial autocorrelations (the inverse of pacfToAr); undefined when not stationary. */
+export function arToPacf(coefficients: ArrayLike<number>): Float64Array | undefined {
+  const a = Float64Array.from(coefficients);
+  const r = new Float64Array(a.length);
+  for (let k = a.length - 1; k >= 0; k--) {
+    r[k] = a[k];
+    if (!(Math.abs(r[k]) < PACF_BOUND)) return undefined;
+    const previous = a.slice(0, k);
+    for (let j = 0; j < k; j++) a[j] = (previous[j] + r[k] * previous[k - 1 - j]) / (1 - r[k] * r[k]);
+  }
+  return r;
+}
+
+/** The optimiser's coordinates of a coefficient vector (0 where it is not stationary/invertible). */
+export function toCoordinates(coefficients: ArrayLike<number>, negate: boolean): number[] {
+  const r = arToPacf(negate ? Array.from(coefficients, (v) => -v) : coefficients);
+  return Array.from({ length: coefficients.length }, (_, i) => (r ? Math.atanh(r[i] / PACF_BOUND) : 0));
+}
+
+export interface Lags { lags: Int32Array; coefficients: Float64Array }
+
+/**
+ * The multiplied-out polynomials of one order with their lags fixed once: the optimiser calls
+ * `set` thousands of times per series, so it fills preallocated buffers instead of allocating.
+ * AR:  y_t = Σ c_k y_{t-k} + …  from (1 - Σ φ_i B^i)(1 - Σ Φ_j B^{jm});
+ * MA:  … + e_t + Σ c_k e_{t-k}  from (1 + Σ θ_i B^i)(1 + Σ Θ_j B^{jm}).
+ */
+export class Polynomials {
+  readonly ar: Lags;
+  readonly ma: Lags;
+  readonly phi: Float64Array;
+  readonly theta: Float64Array;
+  readonly seasonalPhi: Float64Array;
+  readonly seasonalTheta: Float64Array;
+  private readonly pacf: Float64Array;
+  private readonly work: Float64Array;
+
+  constructor(private readonly order: ArimaOrder) {
+    const { p, q, P, Q, m } = order;
+    this.phi = new Float64Array(p);
+    this.theta = new Float64Array(q);
+    this.seasonalPhi = new Float64Array(P);
+    this.seasonalTheta = new Float64Array(Q);
+    this.pacf = new Float64Array(Math.max(p, q, P, Q));
+    this.work = new Float64Array(Math.max(p, q, P, Q));
+    this.ar = Polynomials.layout(p, P, m);
+    this.ma = Polynomials.layout(q, Q, m);
+  }
+
+  /** Lags 1..a, then for each seasonal j: jm and jm+1..jm+a (the cross terms). */
+  private static layout(a: number, A: number, m: number): Lags {
+    const lags: number[] = [];
+    for (let i = 1; i <= a; i++) lags.push(i);
+    for (let j = 1; j <= A; j++) { lags.push(j * m); for (let i = 1; i <= a; i++) lags.push(j * m + i); }
+    return { lags: Int32Array.from(lags), coefficients: new Float64Array(lags.length) };
+  }
+
+  private static fill(target: Lags, a: Float64Array, A: Float64Array, sign: number): void {
+    let k = 0;
+    for (let i = 0; i < a.length; i++) target.coefficients[k++] = a[i];
+    for (let j = 0; j < A.length; j++) {
+      target.coefficients[k++] = A[j];
+      for (let i = 0; i < a.length; i++) target.coefficients[k++] = sign * a[i] * A[j];
+    }
+  }
+
+  private transform(x: ArrayLike<number>, start: number, out: Float64Array, negate: boolean): void {
+    const r = this.pacf;
+    for (let i = 0; i < out.length; i++) r[i] = PACF_BOUND * Math.tanh(x[start + i]);
+    pacfToAr(r, out, this.work, out.length);
+    if (negate) for (let i = 0; i < out.length; i++) out[i] = -out[i];
+  }
+
+  /** Coefficients from the optimiser's unconstrained point (partial autocorrelations through tanh). */
+  set(x: ArrayLike<number>): this {
+    const { p, q, P } = this.order;
+    this.transform(x, 0, this.phi, false);
+    this.transform(x, p, this.theta, true);
+    this.transform(x, p + q, this.seasonalPhi, false);
+    this.transform(x, p + q + P, this.seasonalTheta, true);
+    Polynomials.fill(this.ar, this.phi, this.seasonalPhi, -1);
+    Polynomials.fill(this.ma, this.theta, this.seasonalTheta, 1);
+    return this;
+  }
+
+  /** Coefficients given directly (a fitted model's). */
+  static of(fit: ArimaFit): Polynomials {
+    const polys = new Polynomials(fit.order);
+    polys.phi.set(fit.phi);
+    polys.theta.set(fit.theta);
+    polys.seasonalPhi.set(fit.seasonalPhi);
+    polys.seasonalTheta.set(fit.seasonalTheta);
+    Polynomials.fill(polys.ar, polys.phi, polys.seasonalPhi, -1);
+    Polynomials.fill(polys.ma, polys.theta, polys.seasonalTheta, 1);
+    return polys;
+  }
+}
+
+/**
+ * One-step residuals of the demeaned differenced series z (conditional on zero errors before the
+ * AR lags are available); the sum of squares from `from` on.
+ */
+export function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out: Float64Array): number {
+  const n = z.length;
+  const arLags = ar.lags;
+  const arC = ar.coefficients;
+  const maLags = ma.lags;
+  const maC = ma.coefficients;
+  const arStart = arLags.length ? arLags[arLags.length - 1] : 0;
+  let sse = 0;
+  for (let t = 0; t < arStart && t < n; t++) out[t] = 0;
+  for (let t = arStart; t < n; t++) {
+    let e = z[t];
+    for (let k = 0; k < arLags.length; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 0; k < maLags.length; k++) {
+      const lag = maLags[k];
+      if (t >= lag) e -= maC[k] * out[t - lag];
+    }
+    out[t] = e;
+    if (t >= from) sse += e * e;
+  }
+  return sse;
+}
+
