@@ -1,4 +1,4 @@
-// npm run bench -- browser : speed of the full forecast ensemble, the encoder and the price model
+// npm run bench -- browser : speed of the full forecast ensemble, the encoder, the price model and dynamic pricing
 // in headless Chromium, per backend (wasm, webgl; WebGPU is SwiftShader here and listed for
 // the encoder only).
 import { startHarness, stopAll } from '../test/browser/harness.js';
@@ -49,7 +49,7 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
         return { single, batched: (performance.now() - t0) / 256 };
       }, { titles, device });
       rows.push(['embedText, ms per title, batch 1', device, result.single.toFixed(1)]);
-      rows.push(['embedText, ms per title, batch 32', device, result.batched.toFixed(1)]);
+      rows.push(['embedText, ms per title, batch 32', device, `${result.batched.toFixed(1)} (${(1000 / result.batched).toFixed(0)} titles/s)`]);
       log(`browser encoder ${device}: ${JSON.stringify(result)}`);
       await page.close();
     }
@@ -83,6 +83,26 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
         log(`browser price ${backend}: ${JSON.stringify(result)}`);
         await page.close();
       }
+    }
+    // Dynamic pricing is plain JavaScript (no TF.js): the same code on every backend.
+    {
+      const page = await h.newPage();
+      const result = await page.evaluate(async () => {
+        const sc = await window.load('/lib/index.ts');
+        const { simulateDemand } = await window.load('/test/pricing-sim.ts');
+        const sim = simulateDemand({ products: 1000, weeks: 104, groups: 10, seed: 3 });
+        let t0 = performance.now();
+        const demand = await sc.fitDemand(sim.observations, { frequency: 'weekly', groups: sim.groups, holidays: sim.holidays });
+        const fitMs = performance.now() - t0;
+        const products = sim.products.slice(0, 100);
+        t0 = performance.now();
+        for (const p of products) await sc.optimizePrice(demand, { product: p.product, cost: p.basePrice * 0.6, maxChange: 0.2 });
+        return { fitMs, optimizeMs: (performance.now() - t0) / products.length, rows: sim.observations.length };
+      });
+      rows.push([`fitDemand, 1,000 products × 104 weeks (${result.rows} rows, simulated)`, 'main thread', `${(result.fitMs / 1000).toFixed(1)} s`]);
+      rows.push(['optimizePrice, per product (61 candidate prices)', 'main thread', `${result.optimizeMs.toFixed(1)} ms`]);
+      log(`browser pricing: ${JSON.stringify(result)}`);
+      await page.close();
     }
   } finally {
     await h.close();
