@@ -75,6 +75,44 @@ function tfidfKnnRmsle(train: Product[], test: Product[]): number {
   return rmsle(test.map((p) => p.price!), predictions);
 }
 
+const leaf = (p: Product): string => (p.category ?? '').split('|').pop()!.split('>').pop()!.trim();
+
+/**
+ * Comparables' relevance: the share of each test product's 5 nearest training products (by title)
+ * that are in its leaf category, for the encoder alone, TF-IDF alone and both fused (the mean of the
+ * two cosines: the encoder matches synonyms, n-grams match exact model words and numbers).
+ */
+function leafAgreement(train: Product[], test: Product[], trainVectors: Float32Array[], testVectors: Float32Array[]): Record<'encoder' | 'tfidf' | 'fused', number> {
+  const titleOnly = (p: Product): Product => ({ title: p.title });
+  const space = fitFeatureSpace(train.map(titleOnly));
+  const unit = (p: Product): Map<number, number> => {
+    const row = sparseRow(titleOnly(p), space);
+    let n = 0;
+    row.values.forEach((v) => { n += v * v; });
+    n = Math.sqrt(n) || 1;
+    return new Map(Array.from(row.indices, (idx, k) => [idx, row.values[k] / n]));
+  };
+  const trainRows = train.map(unit);
+  const score = { encoder: 0, tfidf: 0, fused: 0 };
+  let counted = 0;
+  test.forEach((q, i) => {
+    if (!leaf(q)) return;
+    const lexical = unit(q);
+    const sims = train.map((_, j) => {
+      let t = 0;
+      for (const [k, v] of lexical) t += v * (trainRows[j].get(k) ?? 0);
+      const e = dot(testVectors[i], trainVectors[j]);
+      return { j, encoder: e, tfidf: t, fused: (e + t) / 2 };
+    });
+    for (const key of ['encoder', 'tfidf', 'fused'] as const) {
+      const top = [...sims].sort((a, b) => b[key] - a[key]).slice(0, 5);
+      score[key] += top.filter((s) => leaf(train[s.j]) === leaf(q)).length / 5;
+    }
+    counted++;
+  });
+  return { encoder: score.encoder / counted, tfidf: score.tfidf / counted, fused: score.fused / counted };
+}
+
 export async function runEncoderBenchmark(log: (s: string) => void): Promise<string> {
   // Load time first, before anything else has started onnxruntime.
   const t0 = performance.now();
@@ -130,6 +168,7 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
   }
   // 2. Product titles, and k-NN prices on the benchmark splits.
   const knnRows: Array<Array<string | number>> = [];
+  const leafRows: Array<Array<string | number>> = [];
   const allTitles: string[] = [];
   for (const d of datasets) {
     const train = readJsonl(`price/benchmark/${d}/train.jsonl`);
@@ -141,6 +180,9 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
     knnRows.push([d, `${DEFAULT_ENCODER} (int8, onnxruntime-node)`, knnRmsle(trainOurs, prices[0], testOurs, prices[1])]);
     knnRows.push([d, 'USE lite original (TF.js)', knnRmsle(trainOriginal, prices[0], testOriginal, prices[1])]);
     knnRows.push([d, 'TF-IDF (hashed word + char n-grams)', tfidfKnnRmsle(train, test)]);
+    const [trainTitles, testTitles] = [await embedText(train.map((p) => p.title), { cache: false }), await embedText(test.map((p) => p.title), { cache: false })];
+    const agreementByMethod = leafAgreement(train, test, trainTitles, testTitles);
+    leafRows.push([d, agreementByMethod.encoder, agreementByMethod.tfidf, agreementByMethod.fused]);
     log(`k-NN ${d} done`);
   }
   if (allTitles.length) addQuality(`product titles of the price benchmark (${allTitles.length})`, await embedBoth(allTitles));
@@ -149,6 +191,10 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
   if (knnRows.length) {
     sections.push('Downstream: k-NN price (k = 10, similarity-weighted mean of log prices) on the test split, RMSLE.');
     sections.push(table(['data set', 'representation', 'k-NN RMSLE'], knnRows));
+  }
+  if (leafRows.length) {
+    sections.push(`Comparables by title: share of a test product's 5 nearest training titles in its leaf category (the last level of its category path), by ${DEFAULT_ENCODER} cosine, TF-IDF cosine (hashed word + char n-grams of the title), and both fused (mean of the two cosines).`);
+    sections.push(table(['data set', DEFAULT_ENCODER, 'TF-IDF', 'fused'], leafRows));
   }
   // 3. Cost in Node.
   const titles = (allTitles.length ? allTitles : ['Samsung Galaxy smartphone 128GB, black', 'Philips steam iron 2400W', 'Avery durable binder 1"']).slice(0, 320);
