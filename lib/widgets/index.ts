@@ -200,6 +200,8 @@ export class StorecastPricingElement extends HTMLElement {
     const product = this.getAttribute('product');
     const cost = this.#number('cost');
     if (!product || cost === undefined) { this.#root.replaceChildren(box('box muted', 'Set the product and cost attributes to get a price recommendation.')); return; }
+    // Not an error: a page usually sets the history after the element is on the page.
+    if (!this.#sales && !this.getAttribute('sales-url')) { this.#root.replaceChildren(box('box muted', 'Set .sales ({ observations: [{ product, date, price, units }] }) or a sales-url attribute.')); return; }
     this.#root.replaceChildren(box('box muted', 'Learning demand from the sales history…'));
     try {
       const storecast = await instance();
