@@ -1,3 +1,7 @@
+import { ensureRuntime } from '../runtime/index.js';
+import { yieldToEventLoop } from '../errors.js';
+import type { SparseRow } from './features.js';
+
 /** Nearest neighbours by cosine similarity of normalised embeddings (brute force: exact, and fast enough for in-page catalogs). */
 export function topK(query: Float32Array, matrix: Float32Array, dims: number, k: number, exclude?: (index: number) => boolean): Array<{ index: number; similarity: number }> {
   const count = matrix.length / dims;
@@ -30,4 +34,135 @@ export function knnEstimate(neighbours: Array<{ index: number; similarity: numbe
     sum += w * logPrices[n.index];
   }
   return sum / weight;
+}
+
+export interface Neighbour { index: number; similarity: number }
+
+/** Candidates each side (lexical, embedding) contributes before fusion. */
+const CANDIDATES = 40;
+
+/** Inverted index over the catalog's lexical rows: a query costs the postings of its features, not the catalog size. */
+export class LexicalIndex {
+  readonly #postings = new Map<number, { rows: number[]; values: number[] }>();
+  constructor(readonly rows: SparseRow[]) {
+    rows.forEach((row, r) => {
+      for (let k = 0; k < row.indices.length; k++) {
+        let list = this.#postings.get(row.indices[k]);
+        if (!list) { list = { rows: [], values: [] }; this.#postings.set(row.indices[k], list); }
+        list.rows.push(r);
+        list.values.push(row.values[k]);
+      }
+    });
+  }
+
+  /** Cosine similarity (rows are unit length) to every catalog row sharing a feature. */
+  scores(query: SparseRow): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let k = 0; k < query.indices.length; k++) {
+      const list = this.#postings.get(query.indices[k]);
+      if (!list) continue;
+      const q = query.values[k];
+      for (let i = 0; i < list.rows.length; i++) out.set(list.rows[i], (out.get(list.rows[i]) ?? 0) + q * list.values[i]);
+    }
+    return out;
+  }
+}
+
+export function sparseDot(a: SparseRow, b: SparseRow): number {
+  // Both rows list their features once; a small map of the shorter one is enough.
+  const [short, long] = a.indices.length <= b.indices.length ? [a, b] : [b, a];
+  const map = new Map<number, number>();
+  for (let k = 0; k < short.indices.length; k++) map.set(short.indices[k], short.values[k]);
+  let s = 0;
+  for (let k = 0; k < long.indices.length; k++) { const v = map.get(long.indices[k]); if (v !== undefined) s += v * long.values[k]; }
+  return s;
+}
+
+/**
+ * How the two similarities are fused. Encoder cosines sit in a narrow band (unrelated products
+ * often score 0.8+), so they are rescaled by the catalog's typical cosine `embeddingBaseline`:
+ * (cos − baseline) / (1 − baseline), clipped at 0. Lexical TF-IDF cosine shares the leaf category
+ * more often; the encoder finds synonyms n-grams miss. The fused score is their weighted mean.
+ */
+export interface HybridSpace { lexicalWeight: number; embeddingBaseline: number }
+
+export const rescaledEmbedding = (cosine: number, baseline: number): number => Math.max(0, (cosine - baseline) / (1 - baseline));
+
+/** Top embedding candidates for a batch of queries: one TF.js matMul per block, top-k on the backend. */
+export async function embeddingCandidates(queries: Float32Array, catalog: Float32Array, dims: number, k: number): Promise<Array<{ indices: Int32Array; cosines: Float32Array }>> {
+  const { tf } = await ensureRuntime();
+  const rows = queries.length / dims;
+  const count = catalog.length / dims;
+  const take = Math.min(k, count);
+  const out: Array<{ indices: Int32Array; cosines: Float32Array }> = [];
+  if (!rows || !count || !dims) return Array.from({ length: rows }, () => ({ indices: new Int32Array(0), cosines: new Float32Array(0) }));
+  const matrix = tf.tensor2d(catalog, [count, dims]);
+  try {
+    const block = 512;
+    for (let start = 0; start < rows; start += block) {
+      const size = Math.min(block, rows - start);
+      const result = tf.tidy(() => tf.topk(tf.matMul(tf.tensor2d(queries.subarray(start * dims, (start + size) * dims), [size, dims]), matrix, false, true), take));
+      const [values, indices] = await Promise.all([result.values.data() as Promise<Float32Array>, result.indices.data() as Promise<Int32Array>]);
+      tf.dispose([result.values, result.indices]);
+      for (let i = 0; i < size; i++) out.push({ indices: indices.slice(i * take, (i + 1) * take), cosines: values.slice(i * take, (i + 1) * take) });
+      await yieldToEventLoop();
+    }
+  } finally {
+    matrix.dispose();
+  }
+  return out;
+}
+
+export interface NeighbourCatalog {
+  embeddings: Float32Array;
+  dims: number;
+  lexical: SparseRow[];
+  index: LexicalIndex;
+}
+
+/** A candidate neighbour with both similarities (the embedding one rescaled). */
+export interface Candidate { index: number; lexical: number; embedding: number }
+
+/** The union of a query's best lexical and embedding candidates, each scored by both similarities; `exclude` drops the product itself. */
+export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array } }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
+  const lexicalScores = catalog.index.scores(query.lexical);
+  const lexicalTop = [...lexicalScores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES * 2).map(([i]) => i);
+  const candidates = new Set<number>(lexicalTop);
+  for (const i of query.embeddingCandidates.indices) candidates.add(i);
+  const dims = catalog.dims;
+  const out: Candidate[] = [];
+  for (const i of candidates) {
+    if (exclude(i)) continue;
+    let cosine = 0;
+    for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
+    out.push({ index: i, lexical: lexicalScores.get(i) ?? 0, embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
+  }
+  return out;
+}
+
+/** Ranks candidates by the fused score. */
+export function rankCandidates(candidates: Candidate[], lexicalWeight: number, k: number): Neighbour[] {
+  return candidates.map((c) => ({ index: c.index, similarity: lexicalWeight * c.lexical + (1 - lexicalWeight) * c.embedding }))
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index).slice(0, k);
+}
+
+/** Mean cosine between catalog products (a sample of pairs): the "unrelated" level of this encoder on this catalog. */
+export function embeddingBaseline(embeddings: Float32Array, dims: number): number {
+  const n = embeddings.length / dims;
+  if (n < 2) return 0;
+  let sum = 0;
+  let count = 0;
+  let s = 12345;
+  for (let t = 0; t < Math.min(2000, n * 4); t++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const a = s % n;
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const b = s % n;
+    if (a === b) continue;
+    let c = 0;
+    for (let d = 0; d < dims; d++) c += embeddings[a * dims + d] * embeddings[b * dims + d];
+    sum += c;
+    count++;
+  }
+  return Math.min(0.95, Math.max(0, count ? sum / count : 0));
 }

@@ -4,7 +4,7 @@ import type { LongTaskOptions } from '../progress.js';
 import type { InitOptions, RuntimeInfo } from '../runtime/types.js';
 import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types.js';
 import type { Request, Response } from './protocol.js';
-import type { PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
+import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { PriceModelHandle } from './handlers.js';
@@ -106,7 +106,7 @@ export async function createStorecast(options: CreateStorecastOptions = {}): Pro
 }
 
 /** A price model that lives wherever the storecast instance runs its models; usable with its predictPrice. */
-class HandlePriceModel implements PriceModel {
+export class HandlePriceModel implements PriceModel {
   constructor(readonly info: PriceModelHandle, private readonly call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>) {}
   get encoderId(): string { return this.info.encoderId; }
   get metrics(): PriceModel['metrics'] { return this.info.metrics; }
@@ -115,6 +115,9 @@ class HandlePriceModel implements PriceModel {
     // downloads:// needs the page's document, so the bytes come over and the page saves them.
     if (url.startsWith('downloads://')) return this.toBytes().then(async (bytes) => (await import('../price/persist.js')).saveBytes(url, bytes));
     return this.call('savePriceModel', [this.info.handle, url]);
+  }
+  predict(products: Product[], options: PredictOptions = {}): Promise<PriceSuggestion[]> {
+    return this.call('predictPrice', [products, { handle: this.info.handle, comparables: options.comparables }], { signal: options.signal });
   }
   toBytes(): Promise<Uint8Array> { return this.call('priceModelBytes', [this.info.handle]); }
   dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }

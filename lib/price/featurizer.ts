@@ -1,0 +1,231 @@
+import { hash32, signedLog, words, type SparseRow } from './features.js';
+import { UNIT_KINDS, quantitiesByKind, quantityTokens, type UnitKind } from './units.js';
+import type { Product } from './types.js';
+
+/**
+ * The one featurizer: training, cross-validation and prediction all read products through it.
+ * A product becomes
+ * - a hashed sparse row (TF-IDF of title word 1–2-grams and char n-grams in any script,
+ *   description words, category path levels, brand, brand × title word and leaf category × title
+ *   word crosses, string attributes, quantity tokens) with dense slots appended for numeric
+ *   attributes and parsed quantities (standardised signed log, plus a presence flag);
+ * - a lexical row for neighbours (title words and char 3–4-grams, TF-IDF, unit length);
+ * - the text the encoder reads.
+ */
+export const FEATURE_HASH_BITS = 18;
+const HASH_SIZE = 1 << FEATURE_HASH_BITS;
+const DESCRIPTION_CHARS = 600;
+/** Columns the sparse MLP keeps (most frequent first): bounds its first layer's size. */
+export const MAX_MLP_COLUMNS = 1 << 15;
+const MAX_NUMERIC_ATTRIBUTES = 32;
+/** Title characters the encoder reads: its cost grows with length, and the head of a title names the product. */
+const ENCODER_TITLE_CHARS = 160;
+
+export interface Standardiser { name: string; mean: number; sd: number }
+
+export interface FeaturizerState {
+  /** IDF per hashed slot (0 = never seen in the catalog). */
+  idf: Float32Array;
+  /** IDF of the lexical (neighbour) space. */
+  lexicalIdf: Float32Array;
+  numeric: Standardiser[];
+  quantities: Standardiser[];
+  /** Hashed slots the MLP reads, most frequent first. */
+  mlpColumns: Int32Array;
+  /** Share of catalog titles per script (Latin, Han, Arabic, ...): an unseen script means an unfamiliar product. */
+  scripts: Record<string, number>;
+}
+
+const NON_LATIN = /[^\p{Script=Latin}\p{N}\p{P}\p{S}\s]/u;
+
+function addGroup(target: Map<number, number>, features: string[], weight: number): void {
+  if (!features.length) return;
+  const counts = new Map<number, number>();
+  for (const f of features) { const h = hash32(f) & (HASH_SIZE - 1); counts.set(h, (counts.get(h) ?? 0) + 1); }
+  // Sublinear term frequency; each group is L2-normalised so long fields do not drown short ones.
+  let norm = 0;
+  for (const [h, c] of counts) { const v = 1 + Math.log(c); counts.set(h, v); norm += v * v; }
+  norm = Math.sqrt(norm);
+  for (const [h, v] of counts) target.set(h, (target.get(h) ?? 0) + (weight * v) / norm);
+}
+
+/** Char n-grams of each word; scripts without spaces between words (Chinese, Japanese) also get single characters. */
+function charGrams(text: string, min: number, max: number): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    const from = NON_LATIN.test(w) ? 1 : min;
+    const padded = ` ${w} `;
+    for (let n = from; n <= max; n++) for (let i = 0; i + n <= padded.length; i++) {
+      const gram = padded.slice(i, i + n);
+      if (gram.trim()) out.push('c:' + gram);
+    }
+  }
+  return out;
+}
+
+const categoryLevels = (category: string | undefined): string[] => (category ? category.split('>').map((s) => s.trim().toLowerCase()).filter(Boolean) : []);
+export const leafCategory = (p: Product): string => categoryLevels(p.category).join('>');
+
+/** Hashed features before IDF weighting. */
+function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): Map<number, number> {
+  const f = new Map<number, number>();
+  const titleWords = words(p.title);
+  const bigrams = titleWords.slice(1).map((w, i) => `b:${titleWords[i]} ${w}`);
+  addGroup(f, titleWords.map((w) => 'w:' + w).concat(bigrams), 1);
+  addGroup(f, charGrams(p.title, 2, 5), 1);
+  if (p.description) addGroup(f, words(p.description.slice(0, DESCRIPTION_CHARS)).map((w) => 'd:' + w), 0.5);
+  const levels = categoryLevels(p.category);
+  if (levels.length) {
+    addGroup(f, levels.map((_, i) => 'cat:' + levels.slice(0, i + 1).join('>')), 1);
+    // The same word prices differently by category ("case" of wine vs phone case).
+    const leaf = levels[levels.length - 1];
+    addGroup(f, titleWords.map((w) => `cx:${leaf}|${w}`), 0.5);
+  }
+  const brand = p.brand?.trim().toLowerCase();
+  if (brand) {
+    addGroup(f, ['brand:' + brand], 1);
+    addGroup(f, titleWords.map((w) => `bx:${brand}|${w}`), 0.5);
+  }
+  const attributes = Object.entries(p.attributes ?? {}).filter(([, v]) => typeof v !== 'number');
+  if (attributes.length) addGroup(f, attributes.map(([k, v]) => `attr:${k.toLowerCase()}=${String(v).toLowerCase()}`), 0.7);
+  const tokens = quantityTokens(quantities);
+  if (tokens.length) addGroup(f, tokens, 0.7);
+  return f;
+}
+
+/** Title words and char 3–4-grams: what "looks like the same product" to a merchant. */
+function lexicalFeatures(p: Product): Map<number, number> {
+  const f = new Map<number, number>();
+  addGroup(f, words(p.title).map((w) => 'w:' + w), 1);
+  addGroup(f, charGrams(p.title, 3, 4), 1);
+  return f;
+}
+
+const quantityText = (p: Product): string => [p.title, p.description?.slice(0, DESCRIPTION_CHARS) ?? ''].join(' \n ');
+
+/** Dominant script of a text: the Unicode script of most of its letters. */
+export function scriptOf(text: string): string {
+  const counts = new Map<string, number>();
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    const script = /\p{Script=Latin}/u.test(ch) ? 'Latin' : /\p{Script=Han}/u.test(ch) ? 'Han' : /\p{Script=Arabic}/u.test(ch) ? 'Arabic' : /\p{Script=Cyrillic}/u.test(ch) ? 'Cyrillic'
+      : /\p{Script=Devanagari}/u.test(ch) ? 'Devanagari' : /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 'Japanese' : /\p{Script=Hangul}/u.test(ch) ? 'Hangul' : /\p{Script=Greek}/u.test(ch) ? 'Greek'
+        : /\p{Script=Hebrew}/u.test(ch) ? 'Hebrew' : /\p{Script=Thai}/u.test(ch) ? 'Thai' : 'Other';
+    counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  let best = 'None';
+  let most = 0;
+  for (const [s, c] of counts) if (c > most) { best = s; most = c; }
+  return best;
+}
+
+function standardisers(values: Map<string, number[]>, minimum: number, limit: number): Standardiser[] {
+  return [...values].filter(([, v]) => v.length >= minimum).slice(0, limit).map(([name, v]) => {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) || 1;
+    return { name, mean, sd };
+  });
+}
+
+function idfOf(df: Float32Array, n: number): Float32Array {
+  const idf = new Float32Array(df.length);
+  for (let i = 0; i < df.length; i++) idf[i] = df[i] ? Math.log((1 + n) / (1 + df[i])) + 1 : 0;
+  return idf;
+}
+
+export function fitFeaturizer(products: Product[]): FeaturizerState {
+  const n = products.length;
+  const df = new Float32Array(HASH_SIZE);
+  const lexicalDf = new Float32Array(HASH_SIZE);
+  const numericValues = new Map<string, number[]>();
+  const quantityValues = new Map<string, number[]>();
+  const scriptCounts: Record<string, number> = {};
+  for (const p of products) {
+    const quantities = quantitiesByKind(quantityText(p));
+    for (const h of hashedFeatures(p, quantities).keys()) df[h]++;
+    for (const h of lexicalFeatures(p).keys()) lexicalDf[h]++;
+    for (const [k, v] of Object.entries(p.attributes ?? {})) if (typeof v === 'number' && Number.isFinite(v)) numericValues.set(k, [...(numericValues.get(k) ?? []), signedLog(v)]);
+    for (const [k, v] of quantities) quantityValues.set(k, [...(quantityValues.get(k) ?? []), Math.log(v)]);
+    const script = scriptOf(p.title);
+    scriptCounts[script] = (scriptCounts[script] ?? 0) + 1 / n;
+  }
+  // The MLP reads features seen at least twice (once is noise it would memorise), most frequent first.
+  const seen: number[] = [];
+  for (let h = 0; h < HASH_SIZE; h++) if (df[h] >= 2 || (n < 200 && df[h] >= 1)) seen.push(h);
+  seen.sort((a, b) => df[b] - df[a] || a - b);
+  return {
+    idf: idfOf(df, n),
+    lexicalIdf: idfOf(lexicalDf, n),
+    numeric: standardisers(numericValues, Math.max(3, 0.05 * n), MAX_NUMERIC_ATTRIBUTES),
+    quantities: standardisers(new Map(UNIT_KINDS.filter((k) => quantityValues.has(k)).map((k) => [k, quantityValues.get(k)!])), Math.max(3, 0.02 * n), UNIT_KINDS.length),
+    mlpColumns: Int32Array.from(seen.slice(0, MAX_MLP_COLUMNS)),
+    scripts: scriptCounts,
+  };
+}
+
+/** Dense slots after the hashed space: (value, present) per numeric attribute, then per quantity kind. */
+export const denseSlots = (s: FeaturizerState): number => 2 * (s.numeric.length + s.quantities.length);
+export const sparseDimension = (s: FeaturizerState): number => HASH_SIZE + denseSlots(s);
+
+export interface ProductFeatures {
+  /** Hashed TF-IDF row (unit length) plus dense slots at HASH_SIZE + i. */
+  sparse: SparseRow;
+  /** Lexical row for neighbours, unit length. */
+  lexical: SparseRow;
+  /** Dense slot values (standardised), denseSlots(state) long. */
+  dense: Float32Array;
+  script: string;
+}
+
+function weighted(features: Map<number, number>, idf: Float32Array): { indices: number[]; values: number[] } {
+  const indices: number[] = [];
+  const values: number[] = [];
+  let norm = 0;
+  for (const [h, v] of features) {
+    if (!idf[h]) continue;
+    const w = v * idf[h];
+    indices.push(h);
+    values.push(w);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < values.length; i++) values[i] /= norm;
+  return { indices, values };
+}
+
+export function featurize(p: Product, s: FeaturizerState): ProductFeatures {
+  const quantities = quantitiesByKind(quantityText(p));
+  const hashed = weighted(hashedFeatures(p, quantities), s.idf);
+  const dense = new Float32Array(denseSlots(s));
+  s.numeric.forEach((n, i) => {
+    const v = p.attributes?.[n.name];
+    // Clipped: a wild value in one product must not swing a linear member (a ridge on raw attributes explodes on small catalogs).
+    if (typeof v === 'number' && Number.isFinite(v)) { dense[2 * i] = clip((signedLog(v) - n.mean) / n.sd); dense[2 * i + 1] = 1; }
+  });
+  const offset = 2 * s.numeric.length;
+  s.quantities.forEach((q, i) => {
+    const v = quantities.get(q.name as UnitKind);
+    if (v !== undefined) { dense[offset + 2 * i] = clip((Math.log(v) - q.mean) / q.sd); dense[offset + 2 * i + 1] = 1; }
+  });
+  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) { hashed.indices.push(HASH_SIZE + i); hashed.values.push(dense[i] * DENSE_WEIGHT); }
+  const lexical = weighted(lexicalFeatures(p), s.lexicalIdf);
+  return {
+    sparse: { indices: Int32Array.from(hashed.indices), values: Float32Array.from(hashed.values) },
+    lexical: { indices: Int32Array.from(lexical.indices), values: Float32Array.from(lexical.values) },
+    dense,
+    script: scriptOf(p.title),
+  };
+}
+
+/** Scale of the dense slots next to unit-length TF-IDF rows. */
+const DENSE_WEIGHT = 0.3;
+const clip = (v: number): number => Math.max(-4, Math.min(4, v));
+
+/** What the text encoder reads: the head of the title and the category's last level. */
+export function encoderText(p: Product): string {
+  const leaf = categoryLevels(p.category).pop();
+  return leaf ? `${p.title.slice(0, ENCODER_TITLE_CHARS)}. ${leaf}` : p.title.slice(0, ENCODER_TITLE_CHARS);
+}
+
+/** Same product in the catalog: same id, or the same title once case and spacing are ignored. */
+export const titleKey = (title: string): string => title.toLowerCase().replace(/\s+/g, ' ').trim();

@@ -1,0 +1,72 @@
+import type { Neighbour } from './neighbours.js';
+
+/**
+ * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
+ * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, and the category median
+ * (the fallback a small catalog can always trust).
+ */
+export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'category median'] as const;
+export const LEARNED_MEMBERS = [0, 1, 2];
+/** Neighbours read for the estimate and its spread. */
+export const NEIGHBOURS = 10;
+const TEMPERATURE = 0.1;
+
+export interface NeighbourStats { estimate: number; spread: number; top: number }
+
+export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number): NeighbourStats {
+  if (!neighbours.length) return { estimate: fallback, spread: 1, top: 0 };
+  const top = neighbours[0].similarity;
+  let weight = 0;
+  let sum = 0;
+  for (const n of neighbours) {
+    const w = Math.exp((n.similarity - top) / TEMPERATURE);
+    weight += w;
+    sum += w * logPrices[n.index];
+  }
+  const estimate = sum / weight;
+  let spread = 0;
+  for (const n of neighbours) spread += (Math.exp((n.similarity - top) / TEMPERATURE) / weight) * (logPrices[n.index] - estimate) ** 2;
+  return { estimate, spread: Math.sqrt(spread), top };
+}
+
+/** Log-price medians per category path prefix ('a', 'a>b', ...), for the category-median member. */
+export interface CategoryMedians { byPath: Record<string, { median: number; count: number }>; global: number }
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export const pathPrefixes = (leaf: string): string[] => {
+  const levels = leaf ? leaf.split('>') : [];
+  return levels.map((_, i) => levels.slice(0, i + 1).join('>'));
+};
+
+export function fitCategoryMedians(leaves: string[], logPrices: ArrayLike<number>, rows?: number[]): CategoryMedians {
+  const take = rows ?? leaves.map((_, i) => i);
+  const groups = new Map<string, number[]>();
+  for (const r of take) for (const p of pathPrefixes(leaves[r])) groups.set(p, [...(groups.get(p) ?? []), logPrices[r]]);
+  return {
+    byPath: Object.fromEntries([...groups].map(([k, v]) => [k, { median: median(v), count: v.length }])),
+    global: median(take.map((r) => logPrices[r])),
+  };
+}
+
+/** Median of the deepest category level with at least 2 priced products. */
+export function categoryMedian(leaf: string, medians: CategoryMedians): number {
+  const prefixes = pathPrefixes(leaf);
+  for (let i = prefixes.length - 1; i >= 0; i--) {
+    const m = medians.byPath[prefixes[i]];
+    if (m && m.count >= 2) return m.median;
+  }
+  return medians.global;
+}
+
+/** Standard deviation of the learned members: where they disagree, the answer is less certain. */
+export function memberSpread(members: ArrayLike<number>): number {
+  let mean = 0;
+  for (const j of LEARNED_MEMBERS) mean += members[j] / LEARNED_MEMBERS.length;
+  let s = 0;
+  for (const j of LEARNED_MEMBERS) s += (members[j] - mean) ** 2;
+  return Math.sqrt(s / LEARNED_MEMBERS.length);
+}

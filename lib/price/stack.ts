@@ -1,0 +1,128 @@
+/**
+ * Stacking and ranges, both fitted on out-of-fold predictions only.
+ *
+ * Stacker: candidates (each member alone, the plain mean of the learned members, a non-negative
+ * least-squares blend with intercept) are scored by cross-validation over the out-of-fold matrix;
+ * the best is refitted on every row. A catalog of 50 products can pick the category median alone.
+ *
+ * Range: a per-product scale σ = exp(z·β), z = [1, member disagreement, neighbour spread,
+ * 1 − top similarity], fitted to log|residual|; the 80% half-width is q·σ with q the conformal
+ * quantile of |residual|/σ on the out-of-fold rows (split conformal, heteroscedastic).
+ */
+export interface Stacker { name: string; weights: number[]; intercept: number }
+
+export const RANGE_FEATURES = 4;
+export interface RangeModel { beta: number[]; quantile: number }
+
+export function applyStacker(s: Stacker, members: ArrayLike<number>): number {
+  let v = s.intercept;
+  for (let j = 0; j < s.weights.length; j++) v += s.weights[j] * members[j];
+  return v;
+}
+
+/** Non-negative least squares with intercept by projected coordinate descent (few members: exact enough). */
+function fitNnls(x: Float64Array[], y: Float64Array, rows: number[], members: number[], m: number): Stacker {
+  const w = new Array<number>(m).fill(0);
+  members.forEach((j) => { w[j] = 1 / members.length; });
+  let intercept = 0;
+  const n = rows.length;
+  const residual = rows.map((r) => y[r] - members.reduce((s, j) => s + w[j] * x[r][j], 0));
+  intercept = residual.reduce((a, b) => a + b, 0) / n;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    for (const j of members) {
+      let num = 0;
+      let den = 1e-9;
+      rows.forEach((r, i) => {
+        const partial = residual[i] - intercept + w[j] * x[r][j];
+        num += x[r][j] * partial;
+        den += x[r][j] * x[r][j];
+      });
+      const next = Math.max(0, num / den);
+      const delta = next - w[j];
+      if (delta) rows.forEach((r, i) => { residual[i] -= delta * x[r][j]; });
+      w[j] = next;
+    }
+    intercept = residual.reduce((a, b) => a + b, 0) / n;
+  }
+  return { name: 'non-negative blend', weights: w, intercept };
+}
+
+function candidates(x: Float64Array[], y: Float64Array, rows: number[], names: string[], learned: number[]): Stacker[] {
+  const m = names.length;
+  const single = names.map((name, j) => ({ name, weights: names.map((_, i) => (i === j ? 1 : 0)), intercept: 0 }));
+  const mean = { name: 'mean of ' + learned.map((j) => names[j]).join(', '), weights: names.map((_, i) => (learned.includes(i) ? 1 / learned.length : 0)), intercept: 0 };
+  return [...single, mean, fitNnls(x, y, rows, names.map((_, j) => j), m)];
+}
+
+/**
+ * Chooses the stacker by cross-validation over the out-of-fold member predictions: each candidate
+ * is fitted on the other folds and scored on the held one. Returns the refitted winner and its
+ * own out-of-fold predictions (honest: used for the range).
+ */
+export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Array, folds: number, names: string[], learned: number[]): { stacker: Stacker; oof: Float64Array; scores: Record<string, number> } {
+  const n = y.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const count = candidates(x, y, all, names, learned).length;
+  const oof = Array.from({ length: count }, () => new Float64Array(n));
+  for (let f = 0; f < folds; f++) {
+    const train = all.filter((r) => fold[r] !== f);
+    const test = all.filter((r) => fold[r] === f);
+    if (!test.length || !train.length) continue;
+    candidates(x, y, train, names, learned).forEach((c, ci) => { for (const r of test) oof[ci][r] = applyStacker(c, x[r]); });
+  }
+  const errors = oof.map((p) => Math.sqrt(all.reduce((s, r) => s + (p[r] - y[r]) ** 2, 0) / n));
+  let best = 0;
+  errors.forEach((e, i) => { if (e < errors[best]) best = i; });
+  const final = candidates(x, y, all, names, learned)[best];
+  const scores = Object.fromEntries(candidates(x, y, all, names, learned).map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
+  return { stacker: final, oof: oof[best], scores };
+}
+
+export function rangeFeatures(memberSpread: number, neighbourSpread: number, topSimilarity: number): number[] {
+  return [1, memberSpread, neighbourSpread, 1 - Math.max(0, Math.min(1, topSimilarity))];
+}
+
+export function rangeScale(model: RangeModel, z: number[]): number {
+  let v = 0;
+  for (let j = 0; j < z.length; j++) v += model.beta[j] * z[j];
+  // Bounded: a catalog's scale never shrinks to nothing nor explodes for one odd product.
+  return Math.exp(Math.max(-6, Math.min(3, v)));
+}
+
+/** Fits β (ridge on log|residual|) and the conformal quantile q of |residual|/σ at `level`. */
+export function fitRangeModel(z: number[][], residual: Float64Array, level = 0.8): RangeModel {
+  const n = residual.length;
+  const p = z[0]?.length ?? RANGE_FEATURES;
+  const target = Array.from(residual, (r) => Math.log(Math.abs(r) + 1e-3));
+  // Normal equations with a small ridge on the slopes (not the intercept): p ≤ 4, solved directly.
+  const a = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const b = new Array<number>(p).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) {
+    b[j] += z[i][j] * target[i];
+    for (let k = 0; k < p; k++) a[j][k] += z[i][j] * z[i][k];
+  }
+  for (let j = 1; j < p; j++) a[j][j] += 0.1 * n * 0.01 + 1;
+  const beta = solve(a, b);
+  const model: RangeModel = { beta, quantile: 1 };
+  const scores = Array.from(residual, (r, i) => Math.abs(r) / rangeScale(model, z[i])).sort((x, y) => x - y);
+  const rank = Math.min(n - 1, Math.max(0, Math.ceil(level * (n + 1)) - 1));
+  model.quantile = scores[rank] ?? 1;
+  return model;
+}
+
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) pivot = r;
+    [m[c], m[pivot]] = [m[pivot], m[c]];
+    if (Math.abs(m[c][c]) < 1e-12) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((row, i) => (Math.abs(row[i]) < 1e-12 ? 0 : row[n] / row[i]));
+}
