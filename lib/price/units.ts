@@ -73,8 +73,7 @@ export function parseQuantities(text: string): Quantity[] {
       if (RAM_WORDS.test(after)) kind = 'ram_gb';
       else if (STORAGE_WORDS.test(after)) kind = 'storage_gb';
     }
-    // "in" and "l", "m", "g", "v", "w" are also ordinary letters: only after a number with no space, or a decimal.
-    if (m[2].length === 1 && /\s/.test(m[0]) && !/[.,]/.test(m[1]) && m[2] !== '"') continue;
+    // "in" is also a word ("2 in 1", "Made in"): a unit only when written against the number ("10in").
     if (m[2] === 'in' && /\s/.test(m[0])) continue;
     out.push({ kind, value: value * unit.factor });
   }
