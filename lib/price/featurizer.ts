@@ -93,11 +93,14 @@ function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): Map<numb
   return f;
 }
 
-/** Title words and char 3–4-grams: what "looks like the same product" to a merchant. */
+/** Title words, char 3–4-grams and the category path: what "looks like the same kind of product" to a merchant. */
 function lexicalFeatures(p: Product): Map<number, number> {
   const f = new Map<number, number>();
   addGroup(f, words(p.title).map((w) => 'w:' + w), 1);
   addGroup(f, charGrams(p.title, 3, 4), 1);
+  const levels = categoryLevels(p.category);
+  // A comparable from the same leaf category explains a price better than a lookalike from another aisle.
+  if (levels.length) addGroup(f, levels.map((_, i) => 'cat:' + levels.slice(0, i + 1).join('>')), 1);
   return f;
 }
 

@@ -52,12 +52,12 @@ export function fitCategoryMedians(leaves: string[], logPrices: ArrayLike<number
   };
 }
 
-/** Median of the deepest category level with at least 2 priced products. */
+/** Median of the deepest category level with a priced product. */
 export function categoryMedian(leaf: string, medians: CategoryMedians): number {
   const prefixes = pathPrefixes(leaf);
   for (let i = prefixes.length - 1; i >= 0; i--) {
     const m = medians.byPath[prefixes[i]];
-    if (m && m.count >= 2) return m.median;
+    if (m && m.count >= 1) return m.median;
   }
   return medians.global;
 }

@@ -1,8 +1,8 @@
 /**
  * Stacking and ranges, both fitted on out-of-fold predictions only.
  *
- * Stacker: candidates (each member alone, the plain mean of the learned members, a non-negative
- * least-squares blend with intercept) are scored by cross-validation over the out-of-fold matrix;
+ * Stacker: candidates (each member alone, the plain mean of the learned members, the best convex
+ * blend) are scored by cross-validation over the out-of-fold matrix;
  * the best is refitted on every row. A catalog of 50 products can pick the category median alone.
  *
  * Range: a per-product scale σ = exp(z·β), z = [1, member disagreement, neighbour spread,
@@ -20,38 +20,43 @@ export function applyStacker(s: Stacker, members: ArrayLike<number>): number {
   return v;
 }
 
-/** Non-negative least squares with intercept by projected coordinate descent (few members: exact enough). */
-function fitNnls(x: Float64Array[], y: Float64Array, rows: number[], members: number[], m: number): Stacker {
-  const w = new Array<number>(m).fill(0);
-  members.forEach((j) => { w[j] = 1 / members.length; });
-  let intercept = 0;
-  const n = rows.length;
-  const residual = rows.map((r) => y[r] - members.reduce((s, j) => s + w[j] * x[r][j], 0));
-  intercept = residual.reduce((a, b) => a + b, 0) / n;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    for (const j of members) {
-      let num = 0;
-      let den = 1e-9;
-      rows.forEach((r, i) => {
-        const partial = residual[i] - intercept + w[j] * x[r][j];
-        num += x[r][j] * partial;
-        den += x[r][j] * x[r][j];
-      });
-      const next = Math.max(0, num / den);
-      const delta = next - w[j];
-      if (delta) rows.forEach((r, i) => { residual[i] -= delta * x[r][j]; });
-      w[j] = next;
+/** Weight vectors on the simplex in steps of 1/STEPS: every convex blend of the members. */
+const STEPS = 10;
+function simplexGrid(m: number): number[][] {
+  const out: number[][] = [];
+  const walk = (prefix: number[], left: number): void => {
+    if (prefix.length === m - 1) { out.push([...prefix, left].map((v) => v / STEPS)); return; }
+    for (let v = 0; v <= left; v++) walk([...prefix, v], left - v);
+  };
+  walk([], STEPS);
+  return out;
+}
+
+/**
+ * The convex blend (weights ≥ 0 summing to 1, no intercept) with the least squared error. Not an
+ * unconstrained regression: out-of-fold members are shrunk (fitted on less data), and a free
+ * blend learns to stretch them, which overshoots once the members are refitted on everything.
+ */
+function fitConvex(x: Float64Array[], y: Float64Array, rows: number[], m: number): Stacker {
+  let best: number[] = new Array<number>(m).fill(1 / m);
+  let bestError = Infinity;
+  for (const w of simplexGrid(m)) {
+    let error = 0;
+    for (const r of rows) {
+      let v = 0;
+      for (let j = 0; j < m; j++) v += w[j] * x[r][j];
+      error += (v - y[r]) ** 2;
     }
-    intercept = residual.reduce((a, b) => a + b, 0) / n;
+    if (error < bestError) { bestError = error; best = w; }
   }
-  return { name: 'non-negative blend', weights: w, intercept };
+  return { name: 'convex blend', weights: best, intercept: 0 };
 }
 
 function candidates(x: Float64Array[], y: Float64Array, rows: number[], names: string[], learned: number[]): Stacker[] {
   const m = names.length;
   const single = names.map((name, j) => ({ name, weights: names.map((_, i) => (i === j ? 1 : 0)), intercept: 0 }));
   const mean = { name: 'mean of ' + learned.map((j) => names[j]).join(', '), weights: names.map((_, i) => (learned.includes(i) ? 1 / learned.length : 0)), intercept: 0 };
-  return [...single, mean, fitNnls(x, y, rows, names.map((_, j) => j), m)];
+  return [...single, mean, fitConvex(x, y, rows, m)];
 }
 
 /**

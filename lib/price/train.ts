@@ -16,7 +16,7 @@ import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 
 /** Relative cost of the training phases (1,000 products, Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 8, features: 2, ridge: 2, mlp: 8, neighbours: 2, stack: 1 };
-const LAMBDAS = [0.1, 0.3, 1];
+const LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1];
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
 const EMBEDDING_CANDIDATES = 40;
 /** The sparse MLP: one hidden layer of this width over binary n-gram presence (Mercari-style), then 64. */
@@ -156,7 +156,7 @@ async function crossValidateNeighbours(p: Prepared, priced: Product[], features:
   const candidates: Candidate[][] = [];
   for (let i = 0; i < n; i++) {
     if (i % 200 === 0) { throwIfAborted(signal); progress.report('neighbours', i, n, 'products'); await yieldToEventLoop(); }
-    // The product itself, and any catalog twin with the same title, never count as its neighbour.
+    // Leave-one-out: the product itself, and any catalog twin with the same title, never count as its neighbour.
     candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => j === i || keys[j] === keys[i]));
   }
   let lexicalWeight = LEXICAL_WEIGHTS[1];
@@ -187,7 +187,7 @@ function leaveOneOutMedians(leaves: string[], logPrices: Float64Array): Float64A
     const prefixes = ['', ...pathPrefixes(leaf)];
     for (let level = prefixes.length - 1; level >= 0; level--) {
       const list = groups.get(prefixes[level])!;
-      if (list.length - 1 >= 2 || (level === 0 && list.length > 1)) return medianWithout(list, list.indexOf(logPrices[i]));
+      if (list.length - 1 >= 1) return medianWithout(list, list.indexOf(logPrices[i]));
     }
     return logPrices[i];
   });
