@@ -66,13 +66,14 @@ function charGrams(text: string, min: number, max: number): string[] {
 const categoryLevels = (category: string | undefined): string[] => (category ? category.split('>').map((s) => s.trim().toLowerCase()).filter(Boolean) : []);
 export const leafCategory = (p: Product): string => categoryLevels(p.category).join('>');
 
-/** Hashed features before IDF weighting. */
-function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): Map<number, number> {
+/** Hashed features before IDF weighting: word-level groups, and the title's char n-grams apart (the MLP reads words only). */
+function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): { words: Map<number, number>; chars: Map<number, number> } {
   const f = new Map<number, number>();
+  const chars = new Map<number, number>();
   const titleWords = words(p.title);
   const bigrams = titleWords.slice(1).map((w, i) => `b:${titleWords[i]} ${w}`);
   addGroup(f, titleWords.map((w) => 'w:' + w).concat(bigrams), 1);
-  addGroup(f, charGrams(p.title, 2, 5), 1);
+  addGroup(chars, charGrams(p.title, 2, 5), 1);
   if (p.description) addGroup(f, words(p.description.slice(0, DESCRIPTION_CHARS)).map((w) => 'd:' + w), 0.5);
   const levels = categoryLevels(p.category);
   if (levels.length) {
@@ -90,7 +91,7 @@ function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): Map<numb
   if (attributes.length) addGroup(f, attributes.map(([k, v]) => `attr:${k.toLowerCase()}=${String(v).toLowerCase()}`), 0.7);
   const tokens = quantityTokens(quantities);
   if (tokens.length) addGroup(f, tokens, 0.7);
-  return f;
+  return { words: f, chars };
 }
 
 /** Title words, char 3–4-grams and the category path: what "looks like the same kind of product" to a merchant. */
@@ -136,26 +137,36 @@ function idfOf(df: Float32Array, n: number): Float32Array {
   return idf;
 }
 
-export function fitFeaturizer(products: Product[]): FeaturizerState {
+/** A product's raw (unweighted) features: computed once, used by fitting and by featurizing. */
+export interface RawFeatures { words: Map<number, number>; chars: Map<number, number>; lexical: Map<number, number>; quantities: Map<UnitKind, number>; script: string }
+
+export function rawFeatures(p: Product): RawFeatures {
+  const quantities = quantitiesByKind(quantityText(p));
+  return { ...hashedFeatures(p, quantities), lexical: lexicalFeatures(p), quantities, script: scriptOf(p.title) };
+}
+
+export function fitFeaturizer(products: Product[], raws: RawFeatures[] = products.map(rawFeatures)): FeaturizerState {
   const n = products.length;
   const df = new Float32Array(HASH_SIZE);
+  const wordDf = new Float32Array(HASH_SIZE);
   const lexicalDf = new Float32Array(HASH_SIZE);
   const numericValues = new Map<string, number[]>();
   const quantityValues = new Map<string, number[]>();
   const scriptCounts: Record<string, number> = {};
-  for (const p of products) {
-    const quantities = quantitiesByKind(quantityText(p));
-    for (const h of hashedFeatures(p, quantities).keys()) df[h]++;
-    for (const h of lexicalFeatures(p).keys()) lexicalDf[h]++;
+  products.forEach((p, i) => {
+    const raw = raws[i];
+    const hashed = new Set([...raw.words.keys(), ...raw.chars.keys()]);
+    for (const h of hashed) df[h]++;
+    for (const h of raw.words.keys()) wordDf[h]++;
+    for (const h of raw.lexical.keys()) lexicalDf[h]++;
     for (const [k, v] of Object.entries(p.attributes ?? {})) if (typeof v === 'number' && Number.isFinite(v)) numericValues.set(k, [...(numericValues.get(k) ?? []), signedLog(v)]);
-    for (const [k, v] of quantities) quantityValues.set(k, [...(quantityValues.get(k) ?? []), Math.log(v)]);
-    const script = scriptOf(p.title);
-    scriptCounts[script] = (scriptCounts[script] ?? 0) + 1 / n;
-  }
-  // The MLP reads features seen at least twice (once is noise it would memorise), most frequent first.
+    for (const [k, v] of raw.quantities) quantityValues.set(k, [...(quantityValues.get(k) ?? []), Math.log(v)]);
+    scriptCounts[raw.script] = (scriptCounts[raw.script] ?? 0) + 1 / n;
+  });
+  // The MLP reads word-level features seen at least twice (once is noise it would memorise), most frequent first.
   const seen: number[] = [];
-  for (let h = 0; h < HASH_SIZE; h++) if (df[h] >= 2 || (n < 200 && df[h] >= 1)) seen.push(h);
-  seen.sort((a, b) => df[b] - df[a] || a - b);
+  for (let h = 0; h < HASH_SIZE; h++) if (wordDf[h] >= 2 || (n < 200 && wordDf[h] >= 1)) seen.push(h);
+  seen.sort((a, b) => wordDf[b] - wordDf[a] || a - b);
   return {
     idf: idfOf(df, n),
     lexicalIdf: idfOf(lexicalDf, n),
@@ -173,6 +184,8 @@ export const sparseDimension = (s: FeaturizerState): number => HASH_SIZE + dense
 export interface ProductFeatures {
   /** Hashed TF-IDF row (unit length) plus dense slots at HASH_SIZE + i. */
   sparse: SparseRow;
+  /** The word-level part of the hashed row (no char n-grams) plus the dense slots: the MLP's input. */
+  wordLevel: SparseRow;
   /** Lexical row for neighbours, unit length. */
   lexical: SparseRow;
   /** Dense slot values (standardised), denseSlots(state) long. */
@@ -196,9 +209,12 @@ function weighted(features: Map<number, number>, idf: Float32Array): { indices: 
   return { indices, values };
 }
 
-export function featurize(p: Product, s: FeaturizerState): ProductFeatures {
-  const quantities = quantitiesByKind(quantityText(p));
-  const hashed = weighted(hashedFeatures(p, quantities), s.idf);
+export function featurize(p: Product, s: FeaturizerState, raw: RawFeatures = rawFeatures(p)): ProductFeatures {
+  const quantities = raw.quantities;
+  const merged = new Map(raw.words);
+  for (const [h, v] of raw.chars) merged.set(h, (merged.get(h) ?? 0) + v);
+  const hashed = weighted(merged, s.idf);
+  const wordLevel = weighted(raw.words, s.idf);
   const dense = new Float32Array(denseSlots(s));
   s.numeric.forEach((n, i) => {
     const v = p.attributes?.[n.name];
@@ -210,13 +226,14 @@ export function featurize(p: Product, s: FeaturizerState): ProductFeatures {
     const v = quantities.get(q.name as UnitKind);
     if (v !== undefined) { dense[offset + 2 * i] = clip((Math.log(v) - q.mean) / q.sd); dense[offset + 2 * i + 1] = 1; }
   });
-  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) { hashed.indices.push(HASH_SIZE + i); hashed.values.push(dense[i] * DENSE_WEIGHT); }
-  const lexical = weighted(lexicalFeatures(p), s.lexicalIdf);
+  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) for (const row of [hashed, wordLevel]) { row.indices.push(HASH_SIZE + i); row.values.push(dense[i] * DENSE_WEIGHT); }
+  const lexical = weighted(raw.lexical, s.lexicalIdf);
   return {
     sparse: { indices: Int32Array.from(hashed.indices), values: Float32Array.from(hashed.values) },
+    wordLevel: { indices: Int32Array.from(wordLevel.indices), values: Float32Array.from(wordLevel.values) },
     lexical: { indices: Int32Array.from(lexical.indices), values: Float32Array.from(lexical.values) },
     dense,
-    script: scriptOf(p.title),
+    script: raw.script,
   };
 }
 

@@ -104,7 +104,7 @@ export class PriceModelImpl implements PriceModel {
     const ridge = predictRidge(f.sparse, s.ridge);
     let mlp = ridge;
     if (s.mlps.length) {
-      const row = toMlpRow(f.sparse, this.mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
+      const row = toMlpRow(f.wordLevel, this.mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
       mlp = s.mlps.reduce((sum, w) => sum + predictMlp(w, row), 0) / s.mlps.length * s.target.sd + s.target.mean;
     }
     return [ridge, mlp, neighbourEstimate, categoryMedian(leaf, s.categoryMedians)];

@@ -3,7 +3,7 @@ import { embedText } from '../text/index.js';
 import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import type { SparseRow } from './features.js';
-import { encoderText, featurize, fitFeaturizer, leafCategory, sparseDimension, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
+import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
@@ -70,10 +70,11 @@ async function embedCatalog(priced: Product[], encoder: EncoderOptions | undefin
 /** Stage 3: the one featurizer, fitted on the catalog (no prices), then every product through it. */
 async function featurizeCatalog(priced: Product[], progress: ProgressReporter): Promise<{ featurizer: FeaturizerState; features: ProductFeatures[] }> {
   progress.report('features', 0, priced.length, 'products');
-  const featurizer = fitFeaturizer(priced);
+  const raws = priced.map(rawFeatures);
+  const featurizer = fitFeaturizer(priced, raws);
   const features: ProductFeatures[] = [];
   for (let i = 0; i < priced.length; i++) {
-    features.push(featurize(priced[i], featurizer));
+    features.push(featurize(priced[i], featurizer, raws[i]));
     if (i % 500 === 499) { progress.report('features', i + 1, priced.length, 'products'); await yieldToEventLoop(); }
   }
   progress.finish('features');
@@ -123,7 +124,7 @@ async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featur
   const sd = Math.sqrt(p.logPrices.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
   const position = mlpColumnMap(featurizer.mlpColumns, featurizer.idf.length);
   const columns = featurizer.mlpColumns.length;
-  const rows = features.map((f) => toMlpRow(f.sparse, position, columns, MLP_CONFIG.binary));
+  const rows = features.map((f) => toMlpRow(f.wordLevel, position, columns, MLP_CONFIG.binary));
   const inputs = columns + features[0].dense.length;
   const y = Float32Array.from(p.logPrices, (v) => (v - mean) / sd);
   const config = { ...MLP_CONFIG, epochs: p.epochs };

@@ -7,7 +7,7 @@ import type { Request, Response } from './protocol.js';
 import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
-import type { PriceModelHandle } from './handlers.js';
+import { PRICE_MODEL_METHODS, type PriceModelHandle, type WorkerArgs, type WorkerMethod, type WorkerResult } from './api.js';
 
 export interface CreateStorecastOptions {
   /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
@@ -35,14 +35,16 @@ export interface Storecast {
   terminate(): void;
 }
 
-function splitOptions(args: unknown[]): { args: unknown[]; task: LongTaskOptions } {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && !Array.isArray(last) && ('signal' in last || 'onProgress' in last)) {
-    const { signal, onProgress, ...rest } = last as LongTaskOptions & Record<string, unknown>;
-    return { args: [...args.slice(0, -1), rest], task: { signal, onProgress } };
-  }
-  return { args, task: {} };
+/** Options without their signal and progress callback (those travel as messages), and the two apart. */
+function splitTask<T extends LongTaskOptions>(options: T | undefined): [Omit<T, 'signal' | 'onProgress'>, LongTaskOptions] {
+  const { signal, onProgress, ...rest } = options ?? ({} as T);
+  return [rest, { signal, onProgress }];
 }
+
+type RawCall = <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>;
+/** A call typed by the operation table: method, arguments and result declared once (api.ts). */
+type TypedCall = <M extends WorkerMethod>(method: M, args: WorkerArgs<M>, task?: LongTaskOptions) => Promise<WorkerResult<M>>;
+const typedCall = (raw: RawCall): TypedCall => (method, args, task) => raw(method, args, task);
 
 function workerCaller(worker: Worker): { call: <T>(method: string, args: unknown[], task: LongTaskOptions) => Promise<T>; dispose: () => void } {
   let nextId = 1;
@@ -91,12 +93,9 @@ const absolute = (url: string): string => (typeof location !== 'undefined' ? new
 /** Creates a storecast instance; with `{ worker: true }` every model runs in a Web Worker. */
 export async function createStorecast(options: CreateStorecastOptions = {}): Promise<Storecast> {
   if (!options.worker) {
-    const { handlers } = await import('./handlers.js');
-    const call = async <T>(method: string, args: unknown[], task: LongTaskOptions = {}): Promise<T> => {
-      const handler = handlers[method];
-      if (!handler) throw new StorecastError('INVALID_INPUT', `Unknown method '${method}'.`);
-      return (await handler(args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) })) as T;
-    };
+    const { dispatch } = await import('./handlers.js');
+    const call: RawCall = async <T>(method: string, args: unknown[], task: LongTaskOptions = {}): Promise<T> =>
+      (await dispatch(method, args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) })) as T;
     return facade(false, call, () => {});
   }
   if (typeof Worker === 'undefined') throw new StorecastError('WORKER_FAILED', 'Web Workers are not available in this environment; use createStorecast({ worker: false }).');
@@ -107,44 +106,45 @@ export async function createStorecast(options: CreateStorecastOptions = {}): Pro
 
 /** A price model that lives wherever the storecast instance runs its models; usable with its predictPrice. */
 export class HandlePriceModel implements PriceModel {
-  constructor(readonly info: PriceModelHandle, private readonly call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>) {}
+  readonly #call: TypedCall;
+  constructor(readonly info: PriceModelHandle, call: TypedCall) { this.#call = call; }
   get encoderId(): string { return this.info.encoderId; }
   get metrics(): PriceModel['metrics'] { return this.info.metrics; }
   get createdAt(): string { return this.info.createdAt; }
   save(url: string): Promise<void> {
     // downloads:// needs the page's document, so the bytes come over and the page saves them.
     if (url.startsWith('downloads://')) return this.toBytes().then(async (bytes) => (await import('../price/persist.js')).saveBytes(url, bytes));
-    return this.call('savePriceModel', [this.info.handle, url]);
+    return this.#call(PRICE_MODEL_METHODS.save, [this.info.handle, url]);
   }
   predict(products: Product[], options: PredictOptions = {}): Promise<PriceSuggestion[]> {
-    return this.call('predictPrice', [products, { handle: this.info.handle, comparables: options.comparables }], { signal: options.signal });
+    return this.#call(PRICE_MODEL_METHODS.predict, [products, { handle: this.info.handle, comparables: options.comparables }], { signal: options.signal });
   }
-  toBytes(): Promise<Uint8Array> { return this.call('priceModelBytes', [this.info.handle]); }
-  dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
+  toBytes(): Promise<Uint8Array> { return this.#call(PRICE_MODEL_METHODS.toBytes, [this.info.handle]); }
+  dispose(): void { void this.#call(PRICE_MODEL_METHODS.dispose, [this.info.handle]); }
 }
 
-function facade(inWorker: boolean, call: <T>(method: string, args: unknown[], task?: LongTaskOptions) => Promise<T>, terminate: () => void): Storecast {
-  const invoke = <T>(method: string, ...raw: unknown[]): Promise<T> => {
-    const { args, task } = splitOptions(raw);
-    return call<T>(method, args, task);
-  };
+function facade(inWorker: boolean, raw: RawCall, terminate: () => void): Storecast {
+  const call = typedCall(raw);
   const handleOf = (model: PriceModel): number => {
     if (!(model instanceof HandlePriceModel)) throw new StorecastError('NOT_TRAINED', 'Pass a model trained or loaded through this storecast instance (createStorecast().trainPriceModel / loadPriceModel).');
     return model.info.handle;
   };
   return {
-    embedText: (t, o) => invoke('embedText', t, o ?? {}),
-    trainPriceModel: async (catalog, o) => new HandlePriceModel(await invoke<PriceModelHandle>('trainPriceModel', catalog, o ?? {}), call),
-    loadPriceModel: async (source) => new HandlePriceModel(await invoke<PriceModelHandle>('loadPriceModel', source, {}), call),
-    predictPrice: ((product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) =>
-      call('predictPrice', [product, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal })) as Storecast['predictPrice'],
+    embedText: (texts, o) => { const [rest, task] = splitTask(o); return call('embedText', [texts, rest], task); },
+    trainPriceModel: async (catalog, o) => { const [rest, task] = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, rest], task), call); },
+    loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source, {}]), call),
+    predictPrice: (async (product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) => {
+      const list = Array.isArray(product) ? product : [product];
+      const out = await call('predictPrice', [list, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal });
+      return Array.isArray(product) ? out : out[0];
+    }) as Storecast['predictPrice'],
     inWorker,
-    init: (o) => invoke('init', o ?? {}),
-    runtimeInfo: () => invoke('runtimeInfo'),
-    forecastTrend: (s, o) => invoke('forecastTrend', s, o ?? {}),
-    forecastTrends: (l, o) => invoke('forecastTrends', l, o ?? {}),
-    call: (method, args, task) => call(method, args, task),
-    memory: () => invoke('memory'),
+    init: (o) => call('init', [o ?? {}]),
+    runtimeInfo: () => call('runtimeInfo', []),
+    forecastTrend: (series, o) => { const [rest, task] = splitTask(o); return call('forecastTrend', [series, rest], task); },
+    forecastTrends: (list, o) => { const [rest, task] = splitTask(o); return call('forecastTrends', [list, rest], task); },
+    call: (method, args, task) => raw(method, args, task),
+    memory: () => call('memory', []),
     terminate,
   };
 }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { StorecastError } from '../errors.js';
-import { applyEnv, handlers, unknownMethod } from './handlers.js';
+import { applyEnv, dispatch } from './handlers.js';
 import { transferables, type Request, type Response } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -21,9 +21,7 @@ scope.addEventListener('message', (event: MessageEvent<Request>) => {
   void (async () => {
     try {
       applyEnv(message.env);
-      const handler = handlers[message.method];
-      if (!handler) throw unknownMethod(message.method);
-      const value = await handler(message.args, {
+      const value = await dispatch(message.method, message.args, {
         signal: controller.signal,
         onProgress: (progress) => post({ kind: 'progress', id: message.id, progress }),
       });

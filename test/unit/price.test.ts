@@ -218,11 +218,14 @@ describe('local and worker price models are interchangeable', () => {
     const { PriceModelImpl } = await import('../../lib/price/model.js');
     const { HandlePriceModel } = await import('../../lib/worker/index.js');
     const { handlers } = await import('../../lib/worker/handlers.js');
+    const { PRICE_MODEL_METHODS } = await import('../../lib/worker/api.js');
     const publicMethods = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function' && !['catalogIndex', 'neighbourCatalog', 'mlpPosition', 'membersOf'].includes(name)).sort();
     const getters = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((name) => Object.getOwnPropertyDescriptor(proto, name)?.get).sort();
     expect(publicMethods(HandlePriceModel.prototype)).toEqual(publicMethods(PriceModelImpl.prototype));
     expect(getters(HandlePriceModel.prototype)).toEqual(getters(PriceModelImpl.prototype));
-    for (const method of ['predictPrice', 'savePriceModel', 'priceModelBytes', 'disposePriceModel', 'trainPriceModel', 'loadPriceModel']) expect(typeof handlers[method]).toBe('function');
+    // Every PriceModel method of the local model is served by a worker operation of the one typed table.
+    expect(Object.keys(PRICE_MODEL_METHODS).sort()).toEqual(publicMethods(PriceModelImpl.prototype));
+    for (const method of [...Object.values(PRICE_MODEL_METHODS), 'trainPriceModel', 'loadPriceModel'] as const) expect(typeof handlers[method]).toBe('function');
   });
 
   it('predictPrice delegates to model.predict, so a worker-backed model works with it too', async () => {
