@@ -19,7 +19,7 @@ const DESCRIPTION_CHARS = 600;
 export const MAX_MLP_COLUMNS = 1 << 15;
 const MAX_NUMERIC_ATTRIBUTES = 32;
 /** Title characters the encoder reads: its cost grows with length, and the head of a title names the product. */
-const ENCODER_TITLE_CHARS = 160;
+const ENCODER_TITLE_CHARS = 100;
 
 export interface Standardiser { name: string; mean: number; sd: number }
 
@@ -39,9 +39,13 @@ export interface FeaturizerState {
 const NON_LATIN = /[^\p{Script=Latin}\p{N}\p{P}\p{S}\s]/u;
 
 function addGroup(target: Map<number, number>, features: string[], weight: number): void {
-  if (!features.length) return;
+  addHashedGroup(target, features.map((f) => hash32(f) & (HASH_SIZE - 1)), weight);
+}
+
+function addHashedGroup(target: Map<number, number>, hashes: number[], weight: number): void {
+  if (!hashes.length) return;
   const counts = new Map<number, number>();
-  for (const f of features) { const h = hash32(f) & (HASH_SIZE - 1); counts.set(h, (counts.get(h) ?? 0) + 1); }
+  for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
   // Sublinear term frequency; each group is L2-normalised so long fields do not drown short ones.
   let norm = 0;
   for (const [h, c] of counts) { const v = 1 + Math.log(c); counts.set(h, v); norm += v * v; }
@@ -49,15 +53,25 @@ function addGroup(target: Map<number, number>, features: string[], weight: numbe
   for (const [h, v] of counts) target.set(h, (target.get(h) ?? 0) + (weight * v) / norm);
 }
 
-/** Char n-grams of each word; scripts without spaces between words (Chinese, Japanese) also get single characters. */
-function charGrams(text: string, min: number, max: number): string[] {
-  const out: string[] = [];
+const FNV_PRIME = 0x01000193;
+const CHAR_PREFIX_HASH = hash32('c:');
+
+/**
+ * Hashes of the char n-grams of each word (as hash32('c:' + gram)), extended one character at a
+ * time instead of slicing and rehashing every gram. Scripts without spaces between words
+ * (Chinese, Japanese) also get single characters.
+ */
+function charGramHashes(text: string, min: number, max: number): number[] {
+  const out: number[] = [];
   for (const w of words(text)) {
     const from = NON_LATIN.test(w) ? 1 : min;
     const padded = ` ${w} `;
-    for (let n = from; n <= max; n++) for (let i = 0; i + n <= padded.length; i++) {
-      const gram = padded.slice(i, i + n);
-      if (gram.trim()) out.push('c:' + gram);
+    for (let i = 0; i < padded.length; i++) {
+      let h = CHAR_PREFIX_HASH;
+      for (let n = 1; n <= max && i + n <= padded.length; n++) {
+        h = Math.imul(h ^ padded.charCodeAt(i + n - 1), FNV_PRIME);
+        if (n >= from && !(n === 1 && padded[i] === ' ')) out.push((h >>> 0) & (HASH_SIZE - 1));
+      }
     }
   }
   return out;
@@ -73,7 +87,7 @@ function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): { words:
   const titleWords = words(p.title);
   const bigrams = titleWords.slice(1).map((w, i) => `b:${titleWords[i]} ${w}`);
   addGroup(f, titleWords.map((w) => 'w:' + w).concat(bigrams), 1);
-  addGroup(chars, charGrams(p.title, 2, 5), 1);
+  addHashedGroup(chars, charGramHashes(p.title, 2, 5), 1);
   if (p.description) addGroup(f, words(p.description.slice(0, DESCRIPTION_CHARS)).map((w) => 'd:' + w), 0.5);
   const levels = categoryLevels(p.category);
   if (levels.length) {
@@ -98,7 +112,7 @@ function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): { words:
 function lexicalFeatures(p: Product): Map<number, number> {
   const f = new Map<number, number>();
   addGroup(f, words(p.title).map((w) => 'w:' + w), 1);
-  addGroup(f, charGrams(p.title, 3, 4), 1);
+  addHashedGroup(f, charGramHashes(p.title, 3, 4), 1);
   const levels = categoryLevels(p.category);
   // A comparable from the same leaf category explains a price better than a lookalike from another aisle.
   if (levels.length) addGroup(f, levels.map((_, i) => 'cat:' + levels.slice(0, i + 1).join('>')), 1);
@@ -121,6 +135,13 @@ export function scriptOf(text: string): string {
   let most = 0;
   for (const [s, c] of counts) if (c > most) { best = s; most = c; }
   return best;
+}
+
+/** Adds a value to a keyed list (in place: catalogs of 50,000 products). */
+export function append<K>(lists: Map<K, number[]>, key: K, value: number): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }
 
 function standardisers(values: Map<string, number[]>, minimum: number, limit: number): Standardiser[] {
@@ -159,8 +180,8 @@ export function fitFeaturizer(products: Product[], raws: RawFeatures[] = product
     for (const h of hashed) df[h]++;
     for (const h of raw.words.keys()) wordDf[h]++;
     for (const h of raw.lexical.keys()) lexicalDf[h]++;
-    for (const [k, v] of Object.entries(p.attributes ?? {})) if (typeof v === 'number' && Number.isFinite(v)) numericValues.set(k, [...(numericValues.get(k) ?? []), signedLog(v)]);
-    for (const [k, v] of raw.quantities) quantityValues.set(k, [...(quantityValues.get(k) ?? []), Math.log(v)]);
+    for (const [k, v] of Object.entries(p.attributes ?? {})) if (typeof v === 'number' && Number.isFinite(v)) append(numericValues, k, signedLog(v));
+    for (const [k, v] of raw.quantities) append(quantityValues, k, Math.log(v));
     scriptCounts[raw.script] = (scriptCounts[raw.script] ?? 0) + 1 / n;
   });
   // The MLP reads word-level features seen at least twice (once is noise it would memorise), most frequent first.

@@ -1,4 +1,5 @@
 import type { Neighbour } from './neighbours.js';
+import { append } from './featurizer.js';
 
 /**
  * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
@@ -45,7 +46,7 @@ export const pathPrefixes = (leaf: string): string[] => {
 export function fitCategoryMedians(leaves: string[], logPrices: ArrayLike<number>, rows?: number[]): CategoryMedians {
   const take = rows ?? leaves.map((_, i) => i);
   const groups = new Map<string, number[]>();
-  for (const r of take) for (const p of pathPrefixes(leaves[r])) groups.set(p, [...(groups.get(p) ?? []), logPrices[r]]);
+  for (const r of take) for (const p of pathPrefixes(leaves[r])) append(groups, p, logPrices[r]);
   return {
     byPath: Object.fromEntries([...groups].map(([k, v]) => [k, { median: median(v), count: v.length }])),
     global: median(take.map((r) => logPrices[r])),

@@ -72,6 +72,7 @@ export class PriceModelImpl implements PriceModel {
   #mlpPosition?: Int32Array;
   #byId?: Map<string, number>;
   #byTitle?: Map<string, number>;
+  #titleKeys?: string[];
   constructor(readonly state: PriceModelState) {}
 
   get encoderId(): string { return this.state.encoderId; }
@@ -125,7 +126,9 @@ export class PriceModelImpl implements PriceModel {
     const scored = products.map((p, i): Scored => {
       const self = this.catalogIndex(p);
       const selfTitle = titleKey(p.title);
-      const exclude = (j: number): boolean => j === self || titleKey(s.catalog.titles[j]) === selfTitle;
+      this.#titleKeys ??= s.catalog.titles.map(titleKey);
+      const keys = this.#titleKeys;
+      const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
       const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
       const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global);
       // A catalog product answers with its out-of-fold members: models that never saw its price.

@@ -41,28 +41,51 @@ export interface Neighbour { index: number; similarity: number }
 /** Candidates each side (lexical, embedding) contributes before fusion. */
 const CANDIDATES = 40;
 
+const MIN_POSTING_CAP = 2000;
+const MAX_POSTING_SHARE = 0.05;
+
 /** Inverted index over the catalog's lexical rows: a query costs the postings of its features, not the catalog size. */
 export class LexicalIndex {
-  readonly #postings = new Map<number, { rows: number[]; values: number[] }>();
+  readonly #postings = new Map<number, { rows: Int32Array; values: Float32Array }>();
+  /** Reused accumulator (one slot per catalog row) and the rows a query touched. */
+  readonly #accumulator: Float32Array;
+  readonly #seen: Uint8Array;
   constructor(readonly rows: SparseRow[]) {
+    const lists = new Map<number, { rows: number[]; values: number[] }>();
     rows.forEach((row, r) => {
       for (let k = 0; k < row.indices.length; k++) {
-        let list = this.#postings.get(row.indices[k]);
-        if (!list) { list = { rows: [], values: [] }; this.#postings.set(row.indices[k], list); }
+        let list = lists.get(row.indices[k]);
+        if (!list) { list = { rows: [], values: [] }; lists.set(row.indices[k], list); }
         list.rows.push(r);
         list.values.push(row.values[k]);
       }
     });
+    // Features in more than MAX_POSTING_SHARE of a large catalog (common trigrams, a top-level category)
+    // separate little and would make every query cost O(catalog): they are left out of the index.
+    const cap = Math.max(MIN_POSTING_CAP, Math.ceil(MAX_POSTING_SHARE * rows.length));
+    for (const [h, list] of lists) if (list.rows.length <= cap) this.#postings.set(h, { rows: Int32Array.from(list.rows), values: Float32Array.from(list.values) });
+    this.#accumulator = new Float32Array(rows.length);
+    this.#seen = new Uint8Array(rows.length);
   }
 
   /** Cosine similarity (rows are unit length) to every catalog row sharing a feature. */
   scores(query: SparseRow): Map<number, number> {
-    const out = new Map<number, number>();
+    const touched: number[] = [];
     for (let k = 0; k < query.indices.length; k++) {
       const list = this.#postings.get(query.indices[k]);
       if (!list) continue;
       const q = query.values[k];
-      for (let i = 0; i < list.rows.length; i++) out.set(list.rows[i], (out.get(list.rows[i]) ?? 0) + q * list.values[i]);
+      for (let i = 0; i < list.rows.length; i++) {
+        const r = list.rows[i];
+        if (!this.#seen[r]) { this.#seen[r] = 1; touched.push(r); }
+        this.#accumulator[r] += q * list.values[i];
+      }
+    }
+    const out = new Map<number, number>();
+    for (const r of touched) {
+      out.set(r, this.#accumulator[r]);
+      this.#accumulator[r] = 0;
+      this.#seen[r] = 0;
     }
     return out;
   }
@@ -120,21 +143,35 @@ export interface NeighbourCatalog {
   index: LexicalIndex;
 }
 
+/** Keys of the `k` largest values (ties at the threshold may add a few): a typed-array sort of the values, not of the entries. */
+function topEntries(scores: Map<number, number>, k: number): number[] {
+  if (scores.size <= k) return [...scores.keys()];
+  const values = Float64Array.from(scores.values()).sort();
+  const threshold = values[values.length - k];
+  const out: number[] = [];
+  for (const [i, v] of scores) if (v >= threshold) out.push(i);
+  return out;
+}
+
 /** A candidate neighbour with both similarities (the embedding one rescaled). */
 export interface Candidate { index: number; lexical: number; embedding: number }
 
 /** The union of a query's best lexical and embedding candidates, each scored by both similarities; `exclude` drops the product itself. */
-export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array } }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
+export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array; cosines: Float32Array } }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
   const lexicalScores = catalog.index.scores(query.lexical);
-  const lexicalTop = [...lexicalScores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES * 2).map(([i]) => i);
-  const candidates = new Set<number>(lexicalTop);
-  for (const i of query.embeddingCandidates.indices) candidates.add(i);
+  // The embedding candidates come with their cosines (from the batched matMul); only lexical-only candidates need a dot product here.
+  const cosines = new Map<number, number>();
+  query.embeddingCandidates.indices.forEach((i, k) => cosines.set(i, query.embeddingCandidates.cosines[k]));
+  for (const i of topEntries(lexicalScores, CANDIDATES)) if (!cosines.has(i)) cosines.set(i, NaN);
   const dims = catalog.dims;
   const out: Candidate[] = [];
-  for (const i of candidates) {
+  for (const [i, known] of cosines) {
     if (exclude(i)) continue;
-    let cosine = 0;
-    for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
+    let cosine = known;
+    if (Number.isNaN(cosine)) {
+      cosine = 0;
+      for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
+    }
     out.push({ index: i, lexical: lexicalScores.get(i) ?? 0, embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
   }
   return out;

@@ -3,7 +3,7 @@ import { embedText } from '../text/index.js';
 import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import type { SparseRow } from './features.js';
-import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
+import { append, encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
@@ -16,7 +16,7 @@ import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 
 /** Relative cost of the training phases (1,000 products, Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 8, features: 2, ridge: 2, mlp: 8, neighbours: 2, stack: 1 };
-const LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1];
+const LAMBDAS = [0.01, 0.03, 0.1, 0.3];
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
 const EMBEDDING_CANDIDATES = 40;
 /** The sparse MLP: one hidden layer of this width over binary n-gram presence (Mercari-style), then 64. */
@@ -83,38 +83,45 @@ async function featurizeCatalog(priced: Product[], progress: ProgressReporter): 
 
 const foldRows = (p: Prepared, f: number, inFold: boolean): number[] => Array.from(p.fold.keys()).filter((r) => (p.fold[r] === f) === inFold);
 
-/** Stage 4a: ridge, λ chosen on two folds, out-of-fold predictions, then the full fit. */
+/**
+ * Stage 4a: ridge, λ chosen on fold 0, out-of-fold predictions; the model for new products is the
+ * mean of the fold models (a linear model, so one weight vector: no refit on everything).
+ */
 async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; ridge: { weights: Float32Array; intercept: number; lambda: number } }> {
   const oof = new Float64Array(rows.length);
-  const fitFold = (f: number, lambda: number): void => {
+  const fitFold = (f: number, lambda: number): { weights: Float32Array; intercept: number } => {
     const train = foldRows(p, f, false);
     const model = fitRidge(train.map((r) => rows[r]), Float64Array.from(train, (r) => p.logPrices[r]), dimension, lambda);
     for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
+    return model;
   };
-  const total = LAMBDAS.length * 2 + p.folds + 1;
+  const total = LAMBDAS.length + p.folds - 1;
   let done = 0;
   let lambda = LAMBDAS[0];
   let best = Infinity;
-  const searched = [0, 1].flatMap((f) => foldRows(p, f, true));
+  let fold0: { weights: Float32Array; intercept: number } | undefined;
+  const searched = foldRows(p, 0, true);
   for (const l of LAMBDAS) {
     throwIfAborted(signal);
-    fitFold(0, l);
-    fitFold(1, l);
+    const model = fitFold(0, l);
     const error = rmse(searched.map((r) => oof[r]), searched.map((r) => p.logPrices[r]));
-    if (error < best) { best = error; lambda = l; }
-    done += 2;
-    progress.report('ridge', done, total, 'folds');
-    await yieldToEventLoop();
-  }
-  for (let f = 0; f < p.folds; f++) {
-    throwIfAborted(signal);
-    fitFold(f, lambda);
+    if (error < best) { best = error; lambda = l; fold0 = model; }
     progress.report('ridge', ++done, total, 'folds');
     await yieldToEventLoop();
   }
-  const full = fitRidge(rows, p.logPrices, dimension, lambda);
+  for (const r of searched) oof[r] = predictRidge(rows[r], fold0!);
+  const models = [fold0!];
+  for (let f = 1; f < p.folds; f++) {
+    throwIfAborted(signal);
+    models.push(fitFold(f, lambda));
+    progress.report('ridge', ++done, total, 'folds');
+    await yieldToEventLoop();
+  }
+  const weights = new Float32Array(dimension);
+  for (const m of models) for (let j = 0; j < dimension; j++) if (m.weights[j]) weights[j] += m.weights[j] / models.length;
+  const intercept = models.reduce((a, m) => a + m.intercept, 0) / models.length;
   progress.finish('ridge');
-  return { oof, ridge: { ...full, lambda } };
+  return { oof, ridge: { weights, intercept, lambda } };
 }
 
 /** Stage 4b: the sparse MLP per fold; the fold models predict their held-out rows and, averaged, new products. */
@@ -182,7 +189,7 @@ function medianWithout(sorted: number[], skip: number): number {
 /** Leave-one-out category medians: the median member exactly as a new product would get it, without the product's own price. */
 function leaveOneOutMedians(leaves: string[], logPrices: Float64Array): Float64Array {
   const groups = new Map<string, number[]>();
-  leaves.forEach((leaf, i) => { for (const prefix of ['', ...pathPrefixes(leaf)]) groups.set(prefix, [...(groups.get(prefix) ?? []), logPrices[i]]); });
+  leaves.forEach((leaf, i) => { for (const prefix of ['', ...pathPrefixes(leaf)]) append(groups, prefix, logPrices[i]); });
   for (const list of groups.values()) list.sort((a, b) => a - b);
   return Float64Array.from(leaves, (leaf, i) => {
     const prefixes = ['', ...pathPrefixes(leaf)];
