@@ -119,12 +119,13 @@ export async function embeddingCandidates(queries: Float32Array, catalog: Float3
   const take = Math.min(k, count);
   const out: Array<{ indices: Int32Array; cosines: Float32Array }> = [];
   if (!rows || !count || !dims) return Array.from({ length: rows }, () => ({ indices: new Int32Array(0), cosines: new Float32Array(0) }));
-  const matrix = tf.tensor2d(catalog, [count, dims]);
+  // Transposed once: TF.js wasm's matMul with transposeB is an order of magnitude slower than on a [dims, count] operand.
+  const matrix = tf.tidy(() => tf.tensor2d(catalog, [count, dims]).transpose());
   try {
     const block = 512;
     for (let start = 0; start < rows; start += block) {
       const size = Math.min(block, rows - start);
-      const result = tf.tidy(() => tf.topk(tf.matMul(tf.tensor2d(queries.subarray(start * dims, (start + size) * dims), [size, dims]), matrix, false, true), take));
+      const result = tf.tidy(() => tf.topk(tf.matMul(tf.tensor2d(queries.subarray(start * dims, (start + size) * dims), [size, dims]), matrix), take));
       const [values, indices] = await Promise.all([result.values.data() as Promise<Float32Array>, result.indices.data() as Promise<Int32Array>]);
       tf.dispose([result.values, result.indices]);
       for (let i = 0; i < size; i++) out.push({ indices: indices.slice(i * take, (i + 1) * take), cosines: values.slice(i * take, (i + 1) * take) });
