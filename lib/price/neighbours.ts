@@ -41,8 +41,10 @@ export interface Neighbour { index: number; similarity: number }
 /** Candidates each side (lexical, embedding) contributes before fusion. */
 const CANDIDATES = 40;
 
-const MIN_POSTING_CAP = 2000;
-const MAX_POSTING_SHARE = 0.05;
+const MIN_POSTING_CAP = 1000;
+const MAX_POSTING_SHARE = 0.02;
+const LARGE_CATALOG = 5000;
+const LARGE_QUERY_FEATURES = 64;
 
 /** Inverted index over the catalog's lexical rows: a query costs the postings of its features, not the catalog size. */
 export class LexicalIndex {
@@ -62,16 +64,22 @@ export class LexicalIndex {
     });
     // Features in more than MAX_POSTING_SHARE of a large catalog (common trigrams, a top-level category)
     // separate little and would make every query cost O(catalog): they are left out of the index.
-    const cap = Math.max(MIN_POSTING_CAP, Math.ceil(MAX_POSTING_SHARE * rows.length));
+    const cap = rows.length <= LARGE_CATALOG ? Infinity : Math.max(MIN_POSTING_CAP, Math.ceil(MAX_POSTING_SHARE * rows.length));
     for (const [h, list] of lists) if (list.rows.length <= cap) this.#postings.set(h, { rows: Int32Array.from(list.rows), values: Float32Array.from(list.values) });
     this.#accumulator = new Float32Array(rows.length);
     this.#seen = new Uint8Array(rows.length);
   }
 
-  /** Cosine similarity (rows are unit length) to every catalog row sharing a feature. */
+  /**
+   * Cosine similarity (rows are unit length) to every catalog row sharing a feature. On a large
+   * catalog only the query's LARGE_QUERY_FEATURES heaviest (rarest) features are looked up: they
+   * decide the nearest products, and the common ones would cost O(catalog) per query.
+   */
   scores(query: SparseRow): Map<number, number> {
     const touched: number[] = [];
-    for (let k = 0; k < query.indices.length; k++) {
+    let order = Array.from(query.indices.keys());
+    if (this.rows.length > LARGE_CATALOG && order.length > LARGE_QUERY_FEATURES) order = order.sort((a, b) => query.values[b] - query.values[a]).slice(0, LARGE_QUERY_FEATURES);
+    for (const k of order) {
       const list = this.#postings.get(query.indices[k]);
       if (!list) continue;
       const q = query.values[k];
