@@ -108,6 +108,9 @@ function hashedFeatures(p: Product, quantities: Map<UnitKind, number>): { words:
   return { words: f, chars };
 }
 
+/** Weight of the category path next to the title's words and char grams in the neighbour similarity. */
+const LEXICAL_CATEGORY_WEIGHT = 1;
+
 /** Title words, char 3–4-grams and the category path: what "looks like the same kind of product" to a merchant. */
 function lexicalFeatures(p: Product): Map<number, number> {
   const f = new Map<number, number>();
@@ -115,7 +118,7 @@ function lexicalFeatures(p: Product): Map<number, number> {
   addHashedGroup(f, charGramHashes(p.title, 3, 4), 1);
   const levels = categoryLevels(p.category);
   // A comparable from the same leaf category explains a price better than a lookalike from another aisle.
-  if (levels.length) addGroup(f, levels.map((_, i) => 'cat:' + levels.slice(0, i + 1).join('>')), 1);
+  if (levels.length) addGroup(f, levels.map((_, i) => 'cat:' + levels.slice(0, i + 1).join('>')), LEXICAL_CATEGORY_WEIGHT);
   return f;
 }
 

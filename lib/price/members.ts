@@ -3,11 +3,12 @@ import { append } from './featurizer.js';
 
 /**
  * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
- * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, and the category median
- * (the fallback a small catalog can always trust).
+ * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, a ridge on the encoder's
+ * embedding with the parsed quantities (dense input), and the category median (the fallback a
+ * small catalog can always trust).
  */
-export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'category median'] as const;
-export const LEARNED_MEMBERS = [0, 1, 2];
+export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'encoder ridge', 'category median'] as const;
+export const LEARNED_MEMBERS = [0, 1, 2, 3];
 /** Neighbours read for the estimate and its spread. */
 export const NEIGHBOURS = 10;
 const TEMPERATURE = 0.1;
@@ -70,4 +71,13 @@ export function memberSpread(members: ArrayLike<number>): number {
   let s = 0;
   for (const j of LEARNED_MEMBERS) s += (members[j] - mean) ** 2;
   return Math.sqrt(s / LEARNED_MEMBERS.length);
+}
+
+/** The dense input of the encoder ridge: the embedding scaled to unit-size coordinates, then the featurizer's dense slots. */
+export function denseInput(embedding: Float32Array, dense: Float32Array): Float32Array {
+  const z = new Float32Array(embedding.length + dense.length);
+  const scale = Math.sqrt(embedding.length);
+  for (let i = 0; i < embedding.length; i++) z[i] = embedding[i] * scale;
+  z.set(dense, embedding.length);
+  return z;
 }

@@ -7,7 +7,8 @@ import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, t
 import { predictRidge } from './ridge.js';
 import { mlpColumnMap, predictMlp, toMlpRow, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
-import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
+import { predictDense, type DenseRidge } from './dense.js';
+import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
 import { applyStacker, rangeFeatures, rangeScale, type RangeModel, type Stacker } from './stack.js';
 import { encodeModel, saveBytes } from './persist.js';
 import { extraTargetValue, withoutTargets, type ExtraTarget } from './extras.js';
@@ -40,6 +41,8 @@ export interface PriceModelState {
   createdAt: string;
   featurizer: FeaturizerState;
   ridge: { weights: Float32Array; intercept: number; lambda: number };
+  /** Ridge on the encoder's embedding and the dense slots (closed form). */
+  encoderRidge: DenseRidge;
   /** One sparse MLP per fold (cross-validation bagging): a new product gets their mean. */
   mlps: MlpWeights[];
   mlpBinary: boolean;
@@ -100,7 +103,7 @@ export class PriceModelImpl implements PriceModel {
   }
 
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
-  membersOf(f: ProductFeatures, leaf: string, neighbourEstimate: number): number[] {
+  membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbourEstimate: number): number[] {
     const s = this.state;
     const ridge = predictRidge(f.sparse, s.ridge);
     let mlp = ridge;
@@ -108,7 +111,7 @@ export class PriceModelImpl implements PriceModel {
       const row = toMlpRow(f.wordLevel, this.mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
       mlp = s.mlps.reduce((sum, w) => sum + predictMlp(w, row), 0) / s.mlps.length * s.target.sd + s.target.mean;
     }
-    return [ridge, mlp, neighbourEstimate, categoryMedian(leaf, s.categoryMedians)];
+    return [ridge, mlp, neighbourEstimate, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
   }
 
   async #score(products: Product[], signal?: AbortSignal): Promise<{ scored: Scored[]; features: ProductFeatures[] }> {
@@ -132,7 +135,7 @@ export class PriceModelImpl implements PriceModel {
       const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
       const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global);
       // A catalog product answers with its out-of-fold members: models that never saw its price.
-      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.membersOf(features[i], leafCategory(p), stats.estimate);
+      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
       return { members, neighbours, spread: stats.spread, top: stats.top, self };
     });
     return { scored, features };

@@ -53,6 +53,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     metrics: s.metrics,
     featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), scripts: f.scripts },
     ridge: { weights: sparse(s.ridge.weights), intercept: s.ridge.intercept, lambda: s.ridge.lambda },
+    encoderRidge: { weights: add(s.encoderRidge.weights), intercept: s.encoderRidge.intercept },
     mlps: s.mlps.map((m) => ({ table: add(m.table), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })),
     mlpBinary: s.mlpBinary,
     target: s.target,
@@ -124,6 +125,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       metrics: manifest.metrics,
       featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, scripts: fz.scripts },
       ridge: { weights: dense(manifest.ridge.weights), intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
+      encoderRidge: { weights: read(manifest.encoderRidge.weights) as Float64Array, intercept: manifest.encoderRidge.intercept },
       mlps: manifest.mlps.map((m: any) => ({ table: f32(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })), // eslint-disable-line @typescript-eslint/no-explicit-any
       mlpBinary: manifest.mlpBinary,
       target: manifest.target,

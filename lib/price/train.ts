@@ -7,7 +7,8 @@ import { append, encoderText, featurize, fitFeaturizer, rawFeatures, leafCategor
 import { fitRidge, predictRidge } from './ridge.js';
 import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
-import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, fitCategoryMedians, memberSpread, neighbourStats, pathPrefixes } from './members.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, denseInput, fitCategoryMedians, memberSpread, neighbourStats, pathPrefixes } from './members.js';
+import { gram, fitDenseRidge, predictDense, type DenseRidge } from './dense.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets, type ExtraTarget } from './extras.js';
 import { validateCatalog } from './validate.js';
@@ -18,6 +19,7 @@ import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 8, features: 2, ridge: 2, mlp: 8, neighbours: 2, stack: 1 };
 const LAMBDAS = [0.01, 0.03, 0.1, 0.3];
 const LAMBDA_SEARCH_ROWS = 6000;
+const DENSE_LAMBDAS = [10, 100, 1000, 10000];
 /** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
@@ -164,6 +166,40 @@ async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featur
   return { oof, mlps, target: { mean, sd } };
 }
 
+/** Stage 4d: the encoder ridge (embedding + quantities, closed form), λ chosen on fold 0, out of fold, then on everything. */
+async function crossValidateEncoderRidge(p: Prepared, features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; model: DenseRidge }> {
+  const n = features.length;
+  const rows = features.map((f, i) => denseInput(embeddings.subarray(i * dims, (i + 1) * dims), f.dense));
+  const width = rows[0].length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const total = gram(rows, all, width);
+  const foldGram = (f: number): Float64Array => {
+    const out = gram(rows, foldRows(p, f, true), width);
+    for (let i = 0; i < out.length; i++) out[i] = total[i] - out[i];
+    return out;
+  };
+  const oof = new Float64Array(n);
+  let lambda = DENSE_LAMBDAS[0];
+  let best = Infinity;
+  const g0 = foldGram(0);
+  const train0 = foldRows(p, 0, false);
+  const test0 = foldRows(p, 0, true);
+  for (const l of DENSE_LAMBDAS) {
+    throwIfAborted(signal);
+    const model = fitDenseRidge(rows, p.logPrices, train0, g0, width, l);
+    const error = rmse(test0.map((r) => predictDense(model, rows[r])), test0.map((r) => p.logPrices[r]));
+    if (error < best) { best = error; lambda = l; }
+    await yieldToEventLoop();
+  }
+  for (let f = 0; f < p.folds; f++) {
+    const model = fitDenseRidge(rows, p.logPrices, foldRows(p, f, false), f === 0 ? g0 : foldGram(f), width, lambda);
+    for (const r of foldRows(p, f, true)) oof[r] = predictDense(model, rows[r]);
+    progress.report('neighbours', 0, 1, 'products');
+    await yieldToEventLoop();
+  }
+  return { oof, model: fitDenseRidge(rows, p.logPrices, all, total, width, lambda) };
+}
+
 /**
  * Stage 4c: hybrid neighbours of every catalog product among the others (leave-one-out: what a new
  * product would see), the fusion weight chosen by the neighbour estimate's error.
@@ -236,6 +272,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const sparse = features.map((f) => f.sparse);
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
+  const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
   const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
 
   progress.report('stack', 0, 1, 'steps');
@@ -246,7 +283,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const m = MEMBER_NAMES.length;
   const outOfFold = new Float64Array(n * m);
   const memberRows = Array.from({ length: n }, (_, i) => {
-    const row = Float64Array.from([ridge.oof[i], mlp.oof[i], stats[i].estimate, medians[i]]);
+    const row = Float64Array.from([ridge.oof[i], mlp.oof[i], stats[i].estimate, encoderRidge.oof[i], medians[i]]);
     outOfFold.set(row, i * m);
     return row;
   });
@@ -295,6 +332,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     createdAt: new Date().toISOString(),
     featurizer,
     ridge: ridge.ridge,
+    encoderRidge: encoderRidge.model,
     mlps: mlp.mlps,
     mlpBinary: MLP_CONFIG.binary,
     target: mlp.target,
