@@ -118,7 +118,7 @@ export async function trainMlp(rows: MlpRow[], y: Float32Array, inputs: number, 
   let step = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = seededOrder(n, config.seed * 31 + epoch);
-    const batchSize = config.batch * 2 ** epoch;
+    const batchSize = batchOf(config, epoch);
     for (let start = 0; start < n; start += batchSize) {
       throwIfAborted(task.signal);
       const take = order.slice(start, start + batchSize);
@@ -186,10 +186,14 @@ export async function trainMlp(rows: MlpRow[], y: Float32Array, inputs: number, 
   return { table, bias1, kernel2, bias2, kernel3, bias3: bias3[0], inputs, hidden: h };
 }
 
+/** Batch size of an epoch: doubling each epoch, up to MAX_BATCH. */
+const MAX_BATCH = 4096;
+const batchOf = (c: { batch: number }, epoch: number): number => Math.min(MAX_BATCH, c.batch * 2 ** Math.min(epoch, 20));
+
 /** Adam's cost per step, in steps, for progress: epochs × batches. */
 export const mlpSteps = (n: number, c: Omit<MlpConfig, 'seed'>): number => {
   let steps = 0;
-  for (let e = 0; e < c.epochs; e++) steps += Math.ceil(n / (c.batch * 2 ** e));
+  for (let e = 0; e < c.epochs; e++) steps += Math.ceil(n / batchOf(c, e));
   return steps;
 };
 

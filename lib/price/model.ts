@@ -71,8 +71,8 @@ interface Scored { members: number[]; neighbours: Neighbour[]; spread: number; t
 
 export class PriceModelImpl implements PriceModel {
   #disposed = false;
-  #neighbourCatalog?: NeighbourCatalog;
-  #mlpPosition?: Int32Array;
+  #neighbourIndex?: NeighbourCatalog;
+  #mlpColumnPosition?: Int32Array;
   #byId?: Map<string, number>;
   #byTitle?: Map<string, number>;
   #titleKeys?: string[];
@@ -83,7 +83,7 @@ export class PriceModelImpl implements PriceModel {
   get createdAt(): string { return this.state.createdAt; }
 
   /** The catalog product a query is (same id, or same title): its own price must not answer for it. */
-  catalogIndex(p: Product): number {
+  #catalogIndex(p: Product): number {
     const c = this.state.catalog;
     this.#byId ??= new Map(c.ids.flatMap((id, i) => (id === undefined ? [] : [[id, i] as [string, number]])));
     this.#byTitle ??= new Map(c.titles.map((t, i) => [titleKey(t), i]));
@@ -91,24 +91,24 @@ export class PriceModelImpl implements PriceModel {
     return this.#byTitle.get(titleKey(p.title)) ?? -1;
   }
 
-  neighbourCatalog(): NeighbourCatalog {
+  #neighbourCatalog(): NeighbourCatalog {
     const c = this.state.catalog;
-    this.#neighbourCatalog ??= { embeddings: c.embeddings, dims: c.dims, lexical: c.lexical, index: new LexicalIndex(c.lexical) };
-    return this.#neighbourCatalog;
+    this.#neighbourIndex ??= { embeddings: c.embeddings, dims: c.dims, lexical: c.lexical, index: new LexicalIndex(c.lexical) };
+    return this.#neighbourIndex;
   }
 
-  mlpPosition(): Int32Array {
-    this.#mlpPosition ??= mlpColumnMap(this.state.featurizer.mlpColumns, this.state.featurizer.idf.length);
-    return this.#mlpPosition;
+  #mlpPosition(): Int32Array {
+    this.#mlpColumnPosition ??= mlpColumnMap(this.state.featurizer.mlpColumns, this.state.featurizer.idf.length);
+    return this.#mlpColumnPosition;
   }
 
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
-  membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbourEstimate: number): number[] {
+  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbourEstimate: number): number[] {
     const s = this.state;
     const ridge = predictRidge(f.sparse, s.ridge);
     let mlp = ridge;
     if (s.mlps.length) {
-      const row = toMlpRow(f.wordLevel, this.mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
+      const row = toMlpRow(f.wordLevel, this.#mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
       mlp = s.mlps.reduce((sum, w) => sum + predictMlp(w, row), 0) / s.mlps.length * s.target.sd + s.target.mean;
     }
     return [ridge, mlp, neighbourEstimate, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
@@ -124,10 +124,10 @@ export class PriceModelImpl implements PriceModel {
     const queries = new Float32Array(products.length * dims);
     vectors.forEach((v, i) => queries.set(v.subarray(0, dims), i * dims));
     const candidates = await embeddingCandidates(queries, s.catalog.embeddings, dims, EMBEDDING_CANDIDATES + 1);
-    const catalog = this.neighbourCatalog();
+    const catalog = this.#neighbourCatalog();
     const features = products.map((p) => featurize(p, s.featurizer));
     const scored = products.map((p, i): Scored => {
-      const self = this.catalogIndex(p);
+      const self = this.#catalogIndex(p);
       const selfTitle = titleKey(p.title);
       this.#titleKeys ??= s.catalog.titles.map(titleKey);
       const keys = this.#titleKeys;
@@ -135,7 +135,7 @@ export class PriceModelImpl implements PriceModel {
       const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
       const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global);
       // A catalog product answers with its out-of-fold members: models that never saw its price.
-      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
+      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
       return { members, neighbours, spread: stats.spread, top: stats.top, self };
     });
     return { scored, features };

@@ -51,7 +51,7 @@ function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
   const folds = options.folds ?? 4;
   if (!Number.isInteger(folds) || folds < 2 || folds > 10) throw invalidInput('folds must be an integer from 2 to 10.');
   const epochs = options.epochs ?? (Array.isArray(catalog) && catalog.length > LARGE_CATALOG ? 2 : 3);
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 20) throw invalidInput('epochs must be an integer from 1 to 20.');
+  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) throw invalidInput('epochs must be an integer from 1 to 2000.');
   const seed = options.seed ?? 42;
   const validated = validateCatalog(catalog);
   const extraTargets = checkExtraTargets(options.extraTargets, validated.priced);
