@@ -97,7 +97,8 @@ export async function runPriceBenchmark(log: (s: string) => void, options: { lar
   const catalogs = priceCatalogs();
   if (!catalogs.length) log('skip price: ../shared/data/price absent');
   // The encoder loads once per page: not part of any training time below.
-  await trainPriceModel(catalogs[0]?.train.slice(0, 30) ?? [], {}).catch(() => undefined);
+  // A first training also compiles the hot loops (JIT): timed runs start warm.
+  await trainPriceModel(catalogs[0]?.train.slice(0, 200) ?? [], {}).catch(() => undefined);
   for (const { name: dataset, train, test, note } of catalogs) {
     const actual = test.map((p) => p.price!);
     const testLeaves = test.map(leafCategory);
