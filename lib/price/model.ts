@@ -21,6 +21,21 @@ export const LOW_CONFIDENCE_WIDENING = 1.5;
 /** A script used by fewer catalog titles than this share is "unseen". */
 const UNSEEN_SCRIPT_SHARE = 0.02;
 
+/** Bonus of a same-leaf-category neighbour when choosing the comparables shown. */
+const SAME_CATEGORY_BONUS = 0.1;
+
+/**
+ * The comparables shown: the nearest neighbours, with a small bonus for the query's own leaf
+ * category — a lookalike from another aisle explains a price less well — listed by their (fused)
+ * similarity.
+ */
+function explainingComparables(neighbours: Neighbour[], leaves: string[], leaf: string, k: number): Neighbour[] {
+  if (!leaf) return neighbours.slice(0, k);
+  return neighbours.map((n) => ({ n, score: n.similarity + (leaves[n.index] === leaf ? SAME_CATEGORY_BONUS : 0) }))
+    .sort((a, b) => b.score - a.score || a.n.index - b.n.index).slice(0, k).map((x) => x.n)
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index);
+}
+
 export interface CatalogState {
   ids: Array<string | undefined>;
   titles: string[];
@@ -173,7 +188,7 @@ export class PriceModelImpl implements PriceModel {
         high: price(center + halfWidth),
         confidence,
         ...(reasons.length ? { reason: reasons.join('; ') } : {}),
-        comparables: neighbours.slice(0, comparables).map((n) => ({
+        comparables: explainingComparables(neighbours, s.catalog.leaves, leafCategory(p), comparables).map((n) => ({
           ...(s.catalog.ids[n.index] !== undefined ? { id: s.catalog.ids[n.index] } : {}),
           title: s.catalog.titles[n.index],
           price: s.catalog.prices[n.index],
