@@ -2,6 +2,7 @@ import { isNode } from '../config.js';
 import { StorecastError, invalidInput } from '../errors.js';
 import { openIndexedDb, readModelFile } from '../io.js';
 import type { PriceModelState } from './model.js';
+import { dequantiseRows, quantiseRows } from './quantize.js';
 
 /**
  * One-file format: MAGIC, a little-endian uint32 manifest length, the JSON manifest, then binary
@@ -12,11 +13,11 @@ const MAGIC = 'STORECAST-PRICE\n';
 const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
 export const FORMAT_VERSION = 2;
 /** What the current version changed, for the message that refuses an older file. */
-const FORMAT_CHANGE = 'version 2: one featurizer with parsed quantities, sparse MLP, stacked members, out-of-fold catalog predictions';
+const FORMAT_CHANGE = 'version 2: one featurizer with parsed quantities, sparse MLP, stacked members, out-of-fold catalog predictions, int8 matrices';
 const DB_NAME = 'storecast-price-models';
 
-interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' }
-type Typed = Float32Array | Int32Array | Float64Array | Uint8Array;
+interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' | 'i8' }
+type Typed = Float32Array | Int32Array | Float64Array | Uint8Array | Int8Array;
 
 /** A mostly-zero vector (IDF, ridge weights over 2^18 slots) stored as its non-zero slots. */
 interface SparseVector { slots: Blob_; values: Blob_; length: number }
@@ -27,7 +28,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
   const add = (view: Typed): Blob_ => {
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
     blobs.push(bytes);
-    const type: Blob_['type'] = view instanceof Float32Array ? 'f32' : view instanceof Int32Array ? 'i32' : view instanceof Float64Array ? 'f64' : 'u8';
+    const type: Blob_['type'] = view instanceof Float32Array ? 'f32' : view instanceof Int32Array ? 'i32' : view instanceof Float64Array ? 'f64' : view instanceof Int8Array ? 'i8' : 'u8';
     const blob = { offset, length: bytes.length, type };
     offset += bytes.length;
     return blob;
@@ -36,6 +37,11 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     const slots: number[] = [];
     v.forEach((x, i) => { if (x !== 0) slots.push(i); });
     return { slots: add(Int32Array.from(slots)), values: add(Float32Array.from(slots, (i) => v[i])), length: v.length };
+  };
+  /** Int8 with a scale per row: the model already predicts with these values (quantize.ts). */
+  const quantised = (data: Float32Array, width: number): { values: Blob_; scales: Blob_; width: number } => {
+    const q = quantiseRows(data, width);
+    return { values: add(q.values), scales: add(q.scales), width };
   };
   const c = s.catalog;
   const lexicalOffsets = new Int32Array(c.lexical.length + 1);
@@ -54,7 +60,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), scripts: f.scripts },
     ridge: { weights: sparse(s.ridge.weights), intercept: s.ridge.intercept, lambda: s.ridge.lambda },
     encoderRidge: { weights: add(s.encoderRidge.weights), intercept: s.encoderRidge.intercept },
-    mlps: s.mlps.map((m) => ({ table: add(m.table), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })),
+    mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })),
     mlpBinary: s.mlpBinary,
     target: s.target,
     lexicalWeight: s.lexicalWeight,
@@ -70,7 +76,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     extraModels: s.extraModels.map((m) => ({ weights: sparse(m.weights), intercept: m.intercept })),
     catalog: {
       ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims,
-      prices: add(c.prices), embeddings: add(c.embeddings), outOfFold: add(c.outOfFold),
+      prices: add(c.prices), embeddings: quantised(c.embeddings, c.dims), outOfFold: add(c.outOfFold),
       lexicalOffsets: add(lexicalOffsets), lexicalIndices: add(lexicalIndices), lexicalValues: add(lexicalValues),
     },
   };
@@ -101,7 +107,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
   const read = (b: Blob_): Typed => {
     if (!b || b.offset + b.length + base > bytes.length) throw corrupt('truncated data');
     const copy = bytes.slice(base + b.offset, base + b.offset + b.length).buffer;
-    return b.type === 'f32' ? new Float32Array(copy) : b.type === 'i32' ? new Int32Array(copy) : b.type === 'f64' ? new Float64Array(copy) : new Uint8Array(copy);
+    return b.type === 'f32' ? new Float32Array(copy) : b.type === 'i32' ? new Int32Array(copy) : b.type === 'f64' ? new Float64Array(copy) : b.type === 'i8' ? new Int8Array(copy) : new Uint8Array(copy);
   };
   const f32 = (b: Blob_): Float32Array => read(b) as Float32Array;
   const dense = (v: SparseVector): Float32Array => {
@@ -111,6 +117,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
     slots.forEach((slot, i) => { out[slot] = values[i]; });
     return out;
   };
+  const dequantised = (q: { values: Blob_; scales: Blob_; width: number }): Float32Array => dequantiseRows({ values: read(q.values) as Int8Array, scales: f32(q.scales), width: q.width });
   try {
     const c = manifest.catalog;
     const offsets = read(c.lexicalOffsets) as Int32Array;
@@ -126,7 +133,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, scripts: fz.scripts },
       ridge: { weights: dense(manifest.ridge.weights), intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
       encoderRidge: { weights: read(manifest.encoderRidge.weights) as Float64Array, intercept: manifest.encoderRidge.intercept },
-      mlps: manifest.mlps.map((m: any) => ({ table: f32(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })), // eslint-disable-line @typescript-eslint/no-explicit-any
+      mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })), // eslint-disable-line @typescript-eslint/no-explicit-any
       mlpBinary: manifest.mlpBinary,
       target: manifest.target,
       lexicalWeight: manifest.lexicalWeight,
@@ -142,7 +149,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       extraModels: manifest.extraModels.map((m: { weights: SparseVector; intercept: number }) => ({ weights: dense(m.weights), intercept: m.intercept })),
       catalog: {
         ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims, prices, logPrices: Float64Array.from(prices, Math.log1p),
-        embeddings: f32(c.embeddings), outOfFold: read(c.outOfFold) as Float64Array,
+        embeddings: dequantised(c.embeddings), outOfFold: read(c.outOfFold) as Float64Array,
         lexical: Array.from({ length: offsets.length - 1 }, (_, i) => ({ indices: indices.subarray(offsets[i], offsets[i + 1]), values: values.subarray(offsets[i], offsets[i + 1]) })),
       },
     };

@@ -7,6 +7,7 @@ import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { rankCandidates } from './neighbours.js';
 import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, leaveOneOutMedians, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
+import { roundTrip } from './quantize.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
 import { validateCatalog } from './validate.js';
@@ -140,7 +141,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
 
   const catalogState: CatalogState = {
     ids: priced.map((q) => q.id), titles: priced.map((q) => q.title), leaves, prices: Float64Array.from(priced, (q) => q.price!), logPrices: p.logPrices,
-    embeddings, dims, lexical: features.map((f) => f.lexical), outOfFold,
+    embeddings: roundTrip(embeddings, dims), dims, lexical: features.map((f) => f.lexical), outOfFold,
   };
   const memberRmsle = Object.fromEntries(MEMBER_NAMES.map((name, j) => [name, Number(rmse(memberRows.map((r) => r[j]), p.logPrices).toFixed(4))]));
   return new PriceModelImpl({
@@ -150,7 +151,8 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     featurizer,
     ridge: ridge.ridge,
     encoderRidge: encoderRidge.model,
-    mlps: mlp.mlps,
+    // The model predicts with the int8-rounded matrices it will be saved with (quantize.ts).
+    mlps: mlp.mlps.map((m) => ({ ...m, table: roundTrip(m.table, m.hidden) })),
     mlpBinary: MLP_BINARY,
     target: mlp.target,
     lexicalWeight: neighbours.lexicalWeight,
