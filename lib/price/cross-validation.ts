@@ -6,7 +6,7 @@ import { append, titleKey } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
-import { NEIGHBOURS, denseInput, neighbourStats, pathPrefixes } from './members.js';
+import { DEFAULT_TEMPERATURE, NEIGHBOURS, TEMPERATURES, denseInput, neighbourStats, pathPrefixes } from './members.js';
 import { gram, fitDenseRidge, predictDense, type DenseRidge } from './dense.js';
 import type { ExtraTarget } from './extras.js';
 import type { Product } from './types.js';
@@ -149,9 +149,9 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
 
 /**
  * Stage 4c: hybrid neighbours of every catalog product among the others (leave-one-out: what a new
- * product would see), the fusion weight chosen by the neighbour estimate's error.
+ * product would see), the fusion weight and the temperature chosen by the neighbour estimate's error.
  */
-export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; baseline: number; index: LexicalIndex }> {
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
   const n = priced.length;
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
@@ -166,15 +166,19 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
     candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => j === i || keys[j] === keys[i]));
   }
   let lexicalWeight = LEXICAL_WEIGHTS[1];
+  let temperature = DEFAULT_TEMPERATURE;
   let best = Infinity;
   for (const w of LEXICAL_WEIGHTS) {
-    const estimates = candidates.map((c) => neighbourStats(rankCandidates(c, w, NEIGHBOURS), p.logPrices, NaN).estimate);
-    const valid = estimates.map((e, i) => (Number.isFinite(e) ? i : -1)).filter((i) => i >= 0);
-    const error = rmse(valid.map((i) => estimates[i]), valid.map((i) => p.logPrices[i]));
-    if (error < best) { best = error; lexicalWeight = w; }
+    const ranked = candidates.map((c) => rankCandidates(c, w, NEIGHBOURS));
+    for (const t of TEMPERATURES) {
+      const estimates = ranked.map((r) => neighbourStats(r, p.logPrices, NaN, t).estimate);
+      const valid = estimates.map((e, i) => (Number.isFinite(e) ? i : -1)).filter((i) => i >= 0);
+      const error = rmse(valid.map((i) => estimates[i]), valid.map((i) => p.logPrices[i]));
+      if (error < best) { best = error; lexicalWeight = w; temperature = t; }
+    }
   }
   progress.finish('neighbours');
-  return { candidates, lexicalWeight, baseline, index };
+  return { candidates, lexicalWeight, temperature, baseline, index };
 }
 
 /** Median of a sorted list without its element at `skip`. */

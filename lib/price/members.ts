@@ -11,23 +11,25 @@ export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'encoder ridge
 export const LEARNED_MEMBERS = [0, 1, 2, 3];
 /** Neighbours read for the estimate and its spread. */
 export const NEIGHBOURS = 10;
-const TEMPERATURE = 0.1;
+/** Softmax temperature of the neighbour weights (on the fused similarity, 0–1): chosen by cross-validation from these. */
+export const TEMPERATURES = [0.03, 0.1, 0.3];
+export const DEFAULT_TEMPERATURE = 0.1;
 
 export interface NeighbourStats { estimate: number; spread: number; top: number }
 
-export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number): NeighbourStats {
+export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number, temperature = DEFAULT_TEMPERATURE): NeighbourStats {
   if (!neighbours.length) return { estimate: fallback, spread: 1, top: 0 };
   const top = neighbours[0].similarity;
   let weight = 0;
   let sum = 0;
   for (const n of neighbours) {
-    const w = Math.exp((n.similarity - top) / TEMPERATURE);
+    const w = Math.exp((n.similarity - top) / temperature);
     weight += w;
     sum += w * logPrices[n.index];
   }
   const estimate = sum / weight;
   let spread = 0;
-  for (const n of neighbours) spread += (Math.exp((n.similarity - top) / TEMPERATURE) / weight) * (logPrices[n.index] - estimate) ** 2;
+  for (const n of neighbours) spread += (Math.exp((n.similarity - top) / temperature) / weight) * (logPrices[n.index] - estimate) ** 2;
   return { estimate, spread: Math.sqrt(spread), top };
 }
 

@@ -64,6 +64,8 @@ export interface PriceModelState {
   /** Standardisation of log prices for the MLP. */
   target: { mean: number; sd: number };
   lexicalWeight: number;
+  /** Softmax temperature of the neighbour estimate. */
+  temperature: number;
   embeddingBaseline: number;
   categoryMedians: CategoryMedians;
   stacker: Stacker;
@@ -148,7 +150,7 @@ export class PriceModelImpl implements PriceModel {
       const keys = this.#titleKeys;
       const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
       const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
-      const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global);
+      const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global, s.temperature);
       // A catalog product answers with its out-of-fold members: models that never saw its price.
       const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
       return { members, neighbours, spread: stats.spread, top: stats.top, self };

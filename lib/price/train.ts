@@ -97,7 +97,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const leaves = priced.map(leafCategory);
   const medians = leaveOneOutMedians(leaves, p.logPrices);
   const global = fitCategoryMedians(leaves, p.logPrices).global;
-  const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global));
+  const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global, neighbours.temperature));
   const m = MEMBER_NAMES.length;
   const outOfFold = new Float64Array(n * m);
   const memberRows = Array.from({ length: n }, (_, i) => {
@@ -156,6 +156,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     mlpBinary: MLP_BINARY,
     target: mlp.target,
     lexicalWeight: neighbours.lexicalWeight,
+    temperature: neighbours.temperature,
     embeddingBaseline: neighbours.baseline,
     categoryMedians: fitCategoryMedians(leaves, p.logPrices),
     stacker,
