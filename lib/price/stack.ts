@@ -1,9 +1,10 @@
 /**
  * Stacking and ranges, both fitted on out-of-fold predictions only.
  *
- * Stacker: candidates (each member alone, the plain mean of the learned members, the best convex
- * blend) are scored by cross-validation over the out-of-fold matrix;
- * the best is refitted on every row. A catalog of 50 products can pick the category median alone.
+ * Stacker: candidates (the plain mean of the learned members that beat the category median, the
+ * best convex blend, each member alone) are scored by cross-validation over the out-of-fold
+ * matrix; the best is refitted on every row — below 300 products, the simplest within one
+ * standard error of the best. A catalog of 50 products can pick the category median alone.
  *
  * Range: a per-product scale σ = exp(z·β), z = [1, member disagreement, neighbour spread,
  * 1 − top similarity], fitted to log|residual|; the 80% half-width is q·σ with q the conformal
@@ -12,6 +13,8 @@
 export interface Stacker { name: string; weights: number[]; intercept: number }
 
 export const RANGE_FEATURES = 4;
+/** Below this many products the stacker prefers the simplest candidate within one standard error. */
+const SMALL_CATALOG = 300;
 export interface RangeModel { beta: number[]; quantile: number }
 
 export function applyStacker(s: Stacker, members: ArrayLike<number>): number {
@@ -52,11 +55,19 @@ function fitConvex(x: Float64Array[], y: Float64Array, rows: number[], m: number
   return { name: 'convex blend', weights: best, intercept: 0 };
 }
 
+/**
+ * Candidates, simplest first: the plain mean of the learned members that beat the fallback (the
+ * last member, the category median) on these rows, the convex blend, then each member alone.
+ */
 function candidates(x: Float64Array[], y: Float64Array, rows: number[], names: string[], learned: number[]): Stacker[] {
   const m = names.length;
+  const error = (j: number): number => rows.reduce((s, r) => s + (x[r][j] - y[r]) ** 2, 0);
+  const fallback = error(m - 1);
+  const better = learned.filter((j) => error(j) < fallback);
+  const chosen = better.length ? better : [m - 1];
+  const mean = { name: 'mean of the members better than the category median', weights: names.map((_, i) => (chosen.includes(i) ? 1 / chosen.length : 0)), intercept: 0 };
   const single = names.map((name, j) => ({ name, weights: names.map((_, i) => (i === j ? 1 : 0)), intercept: 0 }));
-  const mean = { name: 'mean of ' + learned.map((j) => names[j]).join(', '), weights: names.map((_, i) => (learned.includes(i) ? 1 / learned.length : 0)), intercept: 0 };
-  return [...single, mean, fitConvex(x, y, rows, m)];
+  return [mean, fitConvex(x, y, rows, m), ...single];
 }
 
 /**
@@ -75,12 +86,19 @@ export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Arr
     if (!test.length || !train.length) continue;
     candidates(x, y, train, names, learned).forEach((c, ci) => { for (const r of test) oof[ci][r] = applyStacker(c, x[r]); });
   }
-  const errors = oof.map((p) => Math.sqrt(all.reduce((s, r) => s + (p[r] - y[r]) ** 2, 0) / n));
+  const squared = oof.map((p) => all.map((r) => (p[r] - y[r]) ** 2));
+  const mse = squared.map((e) => e.reduce((a, b) => a + b, 0) / n);
+  const errors = mse.map(Math.sqrt);
   let best = 0;
-  errors.forEach((e, i) => { if (e < errors[best]) best = i; });
-  const final = candidates(x, y, all, names, learned)[best];
+  mse.forEach((e, i) => { if (e < mse[best]) best = i; });
+  // Small catalogs: the one-standard-error rule — the simplest candidate whose cross-validated
+  // error is within one standard error of the best, since fitted blend weights on a few dozen
+  // rows are noise. Larger catalogs take the best.
+  const standardError = n < SMALL_CATALOG ? Math.sqrt(squared[best].reduce((a, e) => a + (e - mse[best]) ** 2, 0) / Math.max(1, n - 1) / n) : 0;
+  const chosen = mse.findIndex((e) => e <= mse[best] + standardError);
+  const final = candidates(x, y, all, names, learned)[chosen];
   const scores = Object.fromEntries(candidates(x, y, all, names, learned).map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
-  return { stacker: final, oof: oof[best], scores };
+  return { stacker: final, oof: oof[chosen], scores };
 }
 
 export function rangeFeatures(memberSpread: number, neighbourSpread: number, topSimilarity: number): number[] {
