@@ -1,21 +1,87 @@
-// npm run bench -- price : RMSLE, MAPE, 80%-range coverage on the price benchmark splits, next to
-// category median, TF-IDF + ridge and k-NN on embeddings, all computed in this run (Node).
-import { trainPriceModel, predictPrice, embedText, rmsle, DEFAULT_ENCODER, type Product } from '../lib/index.js';
-import { fitFeatureSpace, productText, sparseDimension, sparseRow } from '../lib/price/features.js';
+// npm run bench -- price [--large] : per catalog, storecast's predictPrice next to the category
+// median and TF-IDF + ridge (λ tuned by cross-validation on the training split), all computed in
+// this run (Node): RMSLE, 80%-range coverage and width, comparables' leaf-category agreement,
+// learning curve (50 / 100 / 200 / all products), speed. --large adds training on 30,000 products.
+import { trainPriceModel, predictPrice, rmsle, clearEmbeddingCache, type Product, type PriceSuggestion } from '../lib/index.js';
+import { fitFeatureSpace, sparseDimension, sparseRow, HASH_BITS } from '../lib/price/features.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
 import { withoutTargets } from '../lib/price/extras.js';
-import { knnEstimate, topK } from '../lib/price/neighbours.js';
+import { leafCategory } from '../lib/price/featurizer.js';
+import { LexicalIndex } from '../lib/price/neighbours.js';
 import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
-import { SHARED, has, readJsonl } from './data.js';
+import { SHARED, has } from './data.js';
+import { largeCatalog, priceCatalogs } from './price-data.js';
 
-export interface PriceRow { dataset: string; method: string; rmsle: number; mape: number; coverage80?: number; note?: string }
+export interface PriceRow { dataset: string; method: string; rmsle: number; ratio?: number; coverage80?: number; widthRatio?: number; agreement?: number; lowConfidence?: number; note?: string }
+export interface CurveRow { dataset: string; products: number; storecast: number; ridge: number; median: number }
+export interface TargetRow { dataset: string; target: string; value: string; met: string }
+
+const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
+const CURVE_SIZES = [50, 100, 200];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function categoryMedian(train: Product[], test: Product[]): number[] {
+  const byCategory = new Map<string, number[]>();
+  for (const p of train) byCategory.set(p.category ?? '', [...(byCategory.get(p.category ?? '') ?? []), p.price!]);
+  const global = median(train.map((p) => p.price!));
+  return test.map((p) => (byCategory.has(p.category ?? '') ? median(byCategory.get(p.category ?? '')!) : global));
+}
+
+/** TF-IDF (word 1–2 + char 2–5 grams) + attributes + ridge on log1p(price), λ by 4-fold CV on the training split. */
+function tfidfRidge(train: Product[], test: Product[]): { predicted: number[]; lambda: number; neighbours: (i: number) => number[] } {
+  const space = fitFeatureSpace(train);
+  const rows = train.map((p) => sparseRow(p, space));
+  const y = Float64Array.from(train, (p) => Math.log1p(p.price!));
+  const folds = 4;
+  let lambda = 1;
+  let best = Infinity;
+  for (const l of LAMBDAS) {
+    let squared = 0;
+    for (let f = 0; f < folds; f++) {
+      const fit = rows.map((_, i) => i).filter((i) => i % folds !== f);
+      const model = fitRidge(fit.map((i) => rows[i]), Float64Array.from(fit, (i) => y[i]), sparseDimension(space), l);
+      rows.forEach((r, i) => { if (i % folds === f) squared += (predictRidge(r, model) - y[i]) ** 2; });
+    }
+    if (squared < best) { best = squared; lambda = l; }
+  }
+  const model = fitRidge(rows, y, sparseDimension(space), lambda);
+  const testRows = test.map((p) => sparseRow(p, space));
+  // TF-IDF cosine neighbours (the hashed part of the same rows, unit length) for the comparables' reference.
+  const hashed = (r: { indices: Int32Array; values: Float32Array }): { indices: Int32Array; values: Float32Array } => {
+    const keep = Array.from(r.indices.keys()).filter((k) => r.indices[k] < 1 << HASH_BITS);
+    return { indices: Int32Array.from(keep, (k) => r.indices[k]), values: Float32Array.from(keep, (k) => r.values[k]) };
+  };
+  const index = new LexicalIndex(rows.map(hashed));
+  return {
+    predicted: testRows.map((r) => Math.expm1(predictRidge(r, model))),
+    lambda,
+    neighbours: (i) => [...index.scores(hashed(testRows[i]))].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([j]) => j),
+  };
+}
+
+const coverage = (actual: number[], s: PriceSuggestion[]): number => s.filter((x, i) => actual[i] >= x.low && actual[i] <= x.high).length / s.length;
+const meanWidth = (s: PriceSuggestion[]): number => s.reduce((a, x) => a + Math.log(x.high / x.low), 0) / s.length;
+
+function sample<T>(list: T[], size: number, seed: number): T[] {
+  const order = list.map((_, i) => i);
+  let s = seed;
+  for (let i = order.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.slice(0, size).map((i) => list[i]);
+}
 
 /** The multi-task setting: which numeric attribute is the extra target per data set, and where it comes from. */
 function extraTarget(dataset: string): { name: string; enrich: (p: Product) => Product; source: string } | undefined {
   if (dataset === 'amazon_india') return { name: 'rating', enrich: (p) => p, source: 'the rating attribute of the split' };
   if (dataset === 'superstore' && has('price/superstore/derived_products_unit_price.csv')) {
-    // Units sold per product over the Superstore orders, joined by product name.
     const csv = Papa.parse<Record<string, string>>(readFileSync(SHARED + 'price/superstore/derived_products_unit_price.csv', 'utf8'), { header: true, skipEmptyLines: true });
     const units = new Map(csv.data.map((r) => [r.product_name, Number(r.total_quantity)]));
     return { name: 'unitsSold', enrich: (p) => (units.has(p.title) ? { ...p, attributes: { ...p.attributes, unitsSold: units.get(p.title)! } } : p), source: 'total_quantity of derived_products_unit_price.csv' };
@@ -23,92 +89,101 @@ function extraTarget(dataset: string): { name: string; enrich: (p: Product) => P
   return undefined;
 }
 
-const mape = (a: number[], p: number[]): number => (100 * a.reduce((s, v, i) => s + Math.abs(p[i] - v) / v, 0)) / a.length;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-export async function runPriceBenchmark(log: (s: string) => void): Promise<{ rows: PriceRow[]; timings: Record<string, number> }> {
+export async function runPriceBenchmark(log: (s: string) => void, options: { large?: boolean } = {}): Promise<{ rows: PriceRow[]; curve: CurveRow[]; targets: TargetRow[]; timings: Record<string, string> }> {
   const rows: PriceRow[] = [];
-  const timings: Record<string, number> = {};
-  for (const dataset of ['amazon_india', 'superstore']) {
-    if (!has(`price/benchmark/${dataset}/train.jsonl`)) { log(`skip ${dataset}: data absent`); continue; }
-    // The amazon_india split lists some products twice (two categories): storecast refuses duplicate
-    // ids, so the benchmark makes them unique the way a merchant would have to.
-    const seen = new Map<string, number>();
-    const train = readJsonl(`price/benchmark/${dataset}/train.jsonl`).map((p) => {
-      const count = (seen.get(p.id ?? '') ?? 0) + 1;
-      seen.set(p.id ?? '', count);
-      return count > 1 ? { ...p, id: `${p.id}#${count}` } : p;
-    });
-    const test = readJsonl(`price/benchmark/${dataset}/test.jsonl`);
+  const curve: CurveRow[] = [];
+  const targets: TargetRow[] = [];
+  const timings: Record<string, string> = {};
+  const catalogs = priceCatalogs();
+  if (!catalogs.length) log('skip price: ../shared/data/price absent');
+  // The encoder loads once per page: not part of any training time below.
+  // A first training also compiles the hot loops (JIT): timed runs start warm.
+  await trainPriceModel(catalogs[0]?.train.slice(0, 200) ?? [], {}).catch(() => undefined);
+  for (const { name: dataset, train, test, note } of catalogs) {
     const actual = test.map((p) => p.price!);
-    const add = (method: string, predicted: number[], coverage?: number, note?: string): void => {
-      rows.push({ dataset, method, rmsle: rmsle(actual, predicted), mape: mape(actual, predicted), coverage80: coverage, note });
-      log(`${dataset} ${method}: RMSLE ${rmsle(actual, predicted).toFixed(3)}`);
-    };
-    // Category median (leaf category; global median when unseen).
-    const byCategory = new Map<string, number[]>();
-    for (const p of train) byCategory.set(p.category ?? '', [...(byCategory.get(p.category ?? '') ?? []), p.price!]);
-    const globalMedian = median(train.map((p) => p.price!));
-    add('category median', test.map((p) => (byCategory.has(p.category ?? '') ? median(byCategory.get(p.category ?? '')!) : globalMedian)));
-    // TF-IDF (word 1-2 + char 2-5 grams) + attributes + ridge on log1p(price), λ chosen on a 25% hold-out of train.
-    const space = fitFeatureSpace(train);
-    const sparse = train.map((p) => sparseRow(p, space));
-    const y = Float64Array.from(train, (p) => Math.log1p(p.price!));
-    const cut = Math.floor(train.length * 0.75);
-    let bestLambda = 1;
-    let bestError = Infinity;
-    for (const lambda of [0.03, 0.1, 0.3, 1, 3]) {
-      const fit = fitRidge(sparse.slice(0, cut), y.slice(0, cut), sparseDimension(space), lambda);
-      const error = rmsle(train.slice(cut).map((p) => p.price!), train.slice(cut).map((_, i) => Math.expm1(predictRidge(sparse[cut + i], fit))));
-      if (error < bestError) { bestError = error; bestLambda = lambda; }
-    }
-    const ridge = fitRidge(sparse, y, sparseDimension(space), bestLambda);
-    add('TF-IDF + ridge', test.map((p) => Math.expm1(predictRidge(sparseRow(p, space), ridge))), undefined, `λ ${bestLambda}`);
-    // k-NN on the shipped encoder's embeddings.
-    const trainVectors = await embedText(train.map(productText));
-    const testVectors = await embedText(test.map(productText));
-    const dims = trainVectors[0].length;
-    const matrix = new Float32Array(train.length * dims);
-    trainVectors.forEach((v, i) => matrix.set(v, i * dims));
-    const logPrices = train.map((p) => Math.log1p(p.price!));
-    add(`k-NN (${DEFAULT_ENCODER})`, testVectors.map((v) => Math.expm1(knnEstimate(topK(v, matrix, dims, 10), logPrices))));
-    // storecast: the full model, trained like a page would.
+    const testLeaves = test.map(leafCategory);
+    const trainLeaves = train.map(leafCategory);
+    const medianPredicted = categoryMedian(train, test);
+    const reference = tfidfRidge(train, test);
+    const ridgeError = rmsle(actual, reference.predicted);
+    const referenceAgreement = test.reduce((a, _, i) => a + reference.neighbours(i).filter((j) => trainLeaves[j] === testLeaves[i]).length / 5, 0) / test.length;
+    rows.push({ dataset, method: 'category median', rmsle: rmsle(actual, medianPredicted), ratio: rmsle(actual, medianPredicted) / ridgeError, note });
+    rows.push({ dataset, method: 'TF-IDF + ridge', rmsle: ridgeError, ratio: 1, agreement: referenceAgreement, note: `λ ${reference.lambda} (4-fold CV); agreement = its TF-IDF cosine neighbours` });
+
+    await clearEmbeddingCache();
     const t0 = performance.now();
     const model = await trainPriceModel(train);
-    timings[`${dataset} train ms (${train.length} products, Node)`] = performance.now() - t0;
+    const trainSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const suggestions = await predictPrice(test, { model });
-    timings[`${dataset} predictions/s (Node)`] = test.length / ((performance.now() - t1) / 1000);
-    const inside = suggestions.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
-    add('storecast predictPrice', suggestions.map((s) => s.price), inside, `validation RMSLE ${model.metrics.validationRmsle.toFixed(3)}, ridge λ ${model.metrics.ridgeLambda}`);
+    const perSecond = test.length / ((performance.now() - t1) / 1000);
+    const error = rmsle(actual, suggestions.map((s) => s.price));
+    const cover = coverage(actual, suggestions);
+    const widthRatio = meanWidth(suggestions) / error;
+    const agreement = suggestions.reduce((a, s, i) => a + s.comparables.slice(0, 5).filter((c) => (c.category ?? '') === testLeaves[i]).length / Math.max(1, Math.min(5, s.comparables.length)), 0) / test.length;
+    const low = suggestions.filter((s) => s.confidence === 'low').length / test.length;
+    rows.push({ dataset, method: 'storecast predictPrice', rmsle: error, ratio: error / ridgeError, coverage80: cover, widthRatio, agreement, lowConfidence: low, note: `stacker: ${model.metrics.stacker}; CV RMSLE ${model.metrics.validationRmsle.toFixed(3)}; members ${Object.entries(model.metrics.memberRmsle).map(([k, v]) => `${k} ${v}`).join(', ')}` });
+    log(`${dataset}: storecast ${error.toFixed(3)} vs ridge ${ridgeError.toFixed(3)} (ratio ${(error / ridgeError).toFixed(3)}), coverage ${cover.toFixed(3)}, width ${widthRatio.toFixed(2)}×RMSLE, agreement ${agreement.toFixed(3)} vs ${referenceAgreement.toFixed(3)}, low ${low.toFixed(3)}, train ${trainSeconds.toFixed(1)} s, ${perSecond.toFixed(0)}/s`);
+    timings[`${dataset}: train (${train.length} products, Node, encoder loaded, cold embedding cache)`] = `${trainSeconds.toFixed(1)} s (${(trainSeconds * 1000 / train.length).toFixed(1)} s per 1,000)`;
+    timings[`${dataset}: predictPrice (Node)`] = `${perSecond.toFixed(0)} predictions/s`;
+    const ok = (b: boolean): string => (b ? 'met' : 'missed');
+    targets.push({ dataset, target: 'RMSLE ≤ 0.95 × TF-IDF + ridge', value: `${(error / ridgeError).toFixed(3)}`, met: ok(error <= 0.95 * ridgeError) });
+    targets.push({ dataset, target: '80% coverage in 0.75–0.85', value: cover.toFixed(3), met: ok(cover >= 0.75 && cover <= 0.85) });
+    targets.push({ dataset, target: 'mean log(high/low) ≤ 2.8 × RMSLE', value: `${widthRatio.toFixed(2)} × RMSLE (2.56 × = ${(2.56 * error).toFixed(3)}, width ${meanWidth(suggestions).toFixed(3)})`, met: ok(widthRatio <= 2.8) });
+    targets.push({ dataset, target: 'top-5 comparables in leaf category ≥ TF-IDF neighbours', value: `${agreement.toFixed(3)} vs ${referenceAgreement.toFixed(3)}`, met: ok(agreement >= referenceAgreement) });
+    if (dataset.includes('_zh') || dataset.includes('_ar')) {
+      targets.push({ dataset, target: 'non-Latin: better than category median', value: `${error.toFixed(3)} vs ${rmsle(actual, medianPredicted).toFixed(3)}`, met: ok(error < rmsle(actual, medianPredicted)) });
+    }
+    model.dispose();
+
+    // Learning curve: the same test set, models trained on random subsets of the training split.
+    for (const size of [...CURVE_SIZES.filter((s) => s < train.length), train.length]) {
+      let storecast = error;
+      let ridge = ridgeError;
+      let byMedian = rmsle(actual, medianPredicted);
+      if (size < train.length) {
+        const subset = sample(train, size, 1000 + size);
+        const m = await trainPriceModel(subset);
+        storecast = rmsle(actual, (await predictPrice(test, { model: m })).map((s) => s.price));
+        m.dispose();
+        ridge = rmsle(actual, tfidfRidge(subset, test).predicted);
+        byMedian = rmsle(actual, categoryMedian(subset, test));
+      }
+      curve.push({ dataset, products: size, storecast, ridge, median: byMedian });
+      log(`${dataset} curve ${size}: storecast ${storecast.toFixed(3)}, ridge ${ridge.toFixed(3)}, median ${byMedian.toFixed(3)}`);
+      if (size === 50) targets.push({ dataset, target: '50 products: better than category median', value: `${storecast.toFixed(3)} vs ${byMedian.toFixed(3)}`, met: ok(storecast < byMedian) });
+    }
+
     // Multi-task: the same model with an extra head, next to the same model without that attribute at all.
     const extra = extraTarget(dataset);
     if (extra) {
       const strip = (p: Product): Product => withoutTargets(p, [extra]);
-      const coverage = (list: { low: number; high: number }[]): number => list.filter((s, i) => actual[i] >= s.low && actual[i] <= s.high).length / test.length;
-      const extraTrain = train.map(extra.enrich);
-      const extraTest = test.map(extra.enrich);
-      const without = await trainPriceModel(extraTrain.map(strip));
+      const without = await trainPriceModel(train.map(extra.enrich).map(strip));
       const withoutSuggestions = await predictPrice(test.map(strip), { model: without });
-      add(`storecast, without ${extra.name}`, withoutSuggestions.map((s) => s.price), coverage(withoutSuggestions), `${extra.name} removed from inputs`);
+      rows.push({ dataset, method: `storecast, without ${extra.name}`, rmsle: rmsle(actual, withoutSuggestions.map((s) => s.price)), coverage80: coverage(actual, withoutSuggestions), note: `${extra.name} removed from inputs` });
       without.dispose();
-      const multi = await trainPriceModel(extraTrain, { extraTargets: [extra.name] });
-      const multiSuggestions = await predictPrice(extraTest, { model: multi });
-      const known = extraTest.map((p, i) => [p.attributes?.[extra.name], multiSuggestions[i].extras![extra.name]] as const).filter(([a]) => typeof a === 'number') as Array<readonly [number, number]>;
-      const trainValues = extraTrain.map((p) => p.attributes?.[extra.name]).filter((v): v is number => typeof v === 'number');
-      const meanValue = trainValues.reduce((a, b) => a + b, 0) / trainValues.length;
-      const rmse = (pairs: Array<readonly [number, number]>): number => Math.sqrt(pairs.reduce((a, [x, y]) => a + (x - y) ** 2, 0) / pairs.length);
-      const extraNote = known.length ? `; ${extra.name} on test: RMSE ${rmse(known).toFixed(3)} vs ${rmse(known.map(([a]) => [a, meanValue] as const)).toFixed(3)} for the training mean` : `; ${extra.name} unknown for test products`;
-      add(`storecast, ${extra.name} as extra head (multi-task)`, multiSuggestions.map((s) => s.price), coverage(multiSuggestions), `target from ${extra.source}${extraNote}`);
+      const multi = await trainPriceModel(train.map(extra.enrich), { extraTargets: [extra.name] });
+      const multiSuggestions = await predictPrice(test.map(extra.enrich), { model: multi });
+      rows.push({ dataset, method: `storecast, ${extra.name} as extra target`, rmsle: rmsle(actual, multiSuggestions.map((s) => s.price)), coverage80: coverage(actual, multiSuggestions), note: `target from ${extra.source}; CV RMSE ${multi.metrics.extraTargets?.[0].validationRmse.toFixed(3)} sd` });
       multi.dispose();
     }
-    model.dispose();
   }
-  return { rows, timings };
+  if (options.large) {
+    const catalog = largeCatalog(30_000);
+    await clearEmbeddingCache();
+    const t0 = performance.now();
+    let lastLog = 0;
+    const model = await trainPriceModel(catalog, {
+      onProgress: (p) => {
+        if (performance.now() - lastLog < 15_000) return;
+        lastLog = performance.now();
+        log(`30k: ${p.phase} ${(100 * (p.overall ?? 0)).toFixed(0)}%, ETA ${p.etaMs === undefined ? '?' : (p.etaMs / 1000).toFixed(0) + ' s'}`);
+      },
+    });
+    timings['train 30,000 products (synthetic variants of every catalog, Node)'] = `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+    model.dispose();
+  } else timings['train 30,000 products'] = 'not run (npm run bench -- price --large)';
+  return { rows, curve, targets, timings };
 }
 
 export type { Product };

@@ -23,10 +23,16 @@ if (all || wanted.includes('forecast')) {
 }
 
 if (all || wanted.includes('price')) {
-  const { rows, timings } = await runPriceBenchmark(log);
+  const { rows, curve, targets, timings } = await runPriceBenchmark(log, { large: process.argv.includes('--large') });
+  const f = (v: number | undefined, digits = 3): string => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
   const body = [
-    'Test-set accuracy on ../shared/data/price/benchmark splits (RMSLE on prices; MAPE in %; coverage of the 80% range). All rows computed in this run. Reference RMSLE published with the splits: TF-IDF + ridge amazon_india 0.604, superstore 0.812; category median 0.781, 1.050.',
-    table(['data set', 'method', 'RMSLE', 'MAPE %', '80% coverage', 'note'], rows.map((r) => [r.dataset, r.method, r.rmsle, r.mape, r.coverage80, r.note])),
+    'Test-set accuracy per catalog (RMSLE on prices; ratio = RMSLE / TF-IDF + ridge of the same run; coverage of the 80% range; width = mean log(high/low) / RMSLE, Gaussian-calibrated would be 2.56; agreement = share of the top-5 comparables in the query\'s leaf category, for TF-IDF + ridge its TF-IDF cosine neighbours; low = share of suggestions with confidence \'low\'). All rows computed in this run. superstore_zh/_ar are synthetic (bench/price-translations.ts).',
+    table(['catalog', 'method', 'RMSLE', 'ratio', '80% coverage', 'width', 'agreement', 'low', 'note'], rows.map((r) => [r.dataset, r.method, f(r.rmsle), f(r.ratio), f(r.coverage80), f(r.widthRatio, 2), f(r.agreement), f(r.lowConfidence), r.note ?? ''])),
+    '### Targets',
+    table(['catalog', 'target', 'value', ''], targets.map((t) => [t.dataset, t.target, t.value, t.met])),
+    '### Learning curve (RMSLE on the full test set; models trained on random subsets of the training split)',
+    table(['catalog', 'products', 'storecast', 'TF-IDF + ridge', 'category median'], curve.map((c) => [c.dataset, c.products, f(c.storecast), f(c.ridge), f(c.median)])),
+    '### Speed (Node, this machine)',
     table(['timing', 'value'], Object.entries(timings).map(([k, v]) => [k, v])),
   ].join('\n\n');
   writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);

@@ -73,7 +73,7 @@ function renderComparables(): void {
   const s = suggestions[selected];
   if (selected < 0 || !s) { panel.innerHTML = '<h2>Comparables</h2><p class="muted">Suggest prices, then click a product to see the catalog products that justify its price.</p>'; return; }
   const units = s.extras?.unitsSold;
-  panel.innerHTML = `<h2>Why ${money(s.price)}?</h2><p><b>${escape(catalog[selected].title)}</b><br>80% range ${money(s.low)} – ${money(s.high)}</p>
+  panel.innerHTML = `<h2>Why ${money(s.price)}?</h2><p><b>${escape(catalog[selected].title)}</b><br>80% range ${money(s.low)} – ${money(s.high)} · confidence ${s.confidence}${s.reason ? ` (${escape(s.reason)})` : ''}</p>
     ${units === undefined ? '' : `<p id="expected-units" class="muted">Products like this sold about ${Math.round(units)} units (the model's second head, learnt from the catalog's unitsSold).</p>`}
     <table><thead><tr><th>Comparable product</th><th class="num">price</th><th class="num">similarity</th></tr></thead><tbody>
     ${s.comparables.map((c) => `<tr><td>${escape(c.title)}</td><td class="num">${money(c.price)}</td><td class="num">${c.similarity.toFixed(2)}</td></tr>`).join('')}</tbody></table>`;

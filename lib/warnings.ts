@@ -32,7 +32,11 @@ export type StorecastWarningCode =
   /** Demand: a group too small to pool borrows the prior of all products. */
   | 'GROUP_TOO_SMALL'
   /** Demand: seasonality could not be estimated and was left out. */
-  | 'SEASON_NOT_POOLED';
+  | 'SEASON_NOT_POOLED'
+  /** Price: the product is unlike the catalog (low similarity to everything, unseen script); the range is widened. */
+  | 'UNLIKE_CATALOG'
+  /** Price: the product is in the training catalog; its suggestion comes from models that did not see its price. */
+  | 'CATALOG_PRODUCT';
 
 export const warning = (code: StorecastWarningCode, message: string): StorecastWarning => ({ code, message });
 

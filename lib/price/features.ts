@@ -1,6 +1,9 @@
 import type { Product } from './types.js';
 
-/** Hashed sparse feature space of the ridge member (word/char n-grams, categories, attributes). */
+/**
+ * The reference TF-IDF space (word 1–2 + char 2–5 grams, categories, attributes) that the benchmark's
+ * TF-IDF + ridge baseline uses; the price model itself reads products through `featurizer.ts`.
+ */
 export const HASH_BITS = 17;
 const HASH_SIZE = 1 << HASH_BITS;
 /** Text read for n-grams; descriptions can be huge and their first lines carry the product. */
@@ -8,15 +11,17 @@ const DESCRIPTION_CHARS = 600;
 
 export interface SparseRow { indices: Int32Array; values: Float32Array }
 
-/** FNV-1a: fast, stable across platforms and versions (saved models depend on it). */
-export function hash(text: string): number {
+/** FNV-1a, 32 bits: fast, stable across platforms and versions (saved models depend on it). */
+export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) & (HASH_SIZE - 1);
+  return h >>> 0;
 }
+
+export const hash = (text: string): number => hash32(text) & (HASH_SIZE - 1);
 
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,][\p{N}]+)?/gu) ?? [];

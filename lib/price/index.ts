@@ -3,17 +3,14 @@ import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { PriceModelImpl } from './model.js';
 import { decodeModel, loadBytes } from './persist.js';
 import { validateProduct } from './validate.js';
-import type { PriceModel, PriceSuggestion, Product } from './types.js';
+import type { PredictOptions, PriceModel, PriceSuggestion, Product } from './types.js';
 
-export type { AttributeValue, Comparable, PriceModel, PriceModelMetrics, PriceSuggestion, Product, TrainPriceOptions } from './types.js';
+export type { AttributeValue, Comparable, Confidence, PredictOptions, PriceModel, PriceModelMetrics, PriceSuggestion, Product, TrainPriceOptions } from './types.js';
 export { trainPriceModel } from './train.js';
 export { MAX_TRAIN_PRODUCTS, MIN_TRAIN_PRODUCTS } from './validate.js';
 
-export interface PredictPriceOptions {
+export interface PredictPriceOptions extends PredictOptions {
   model: PriceModel;
-  /** Comparable products returned per suggestion. Default 5. */
-  comparables?: number;
-  signal?: AbortSignal;
 }
 
 const MAX_PREDICT = 10_000;
@@ -23,13 +20,13 @@ export function predictPrice(product: Product, options: PredictPriceOptions): Pr
 export function predictPrice(product: Product[], options: PredictPriceOptions): Promise<PriceSuggestion[]>;
 export async function predictPrice(product: Product | Product[], options: PredictPriceOptions): Promise<PriceSuggestion | PriceSuggestion[]> {
   const model = options?.model;
-  if (!(model instanceof PriceModelImpl)) throw new StorecastError('NOT_TRAINED', 'predictPrice needs { model }: train one with trainPriceModel(catalog) or load one with loadPriceModel(url) first.');
+  if (!model || typeof (model as Partial<PriceModel>).predict !== 'function') throw new StorecastError('NOT_TRAINED', 'predictPrice needs { model }: train one with trainPriceModel(catalog) or load one with loadPriceModel(url) first.');
   const comparables = options.comparables ?? 5;
   if (!Number.isInteger(comparables) || comparables < 0 || comparables > 50) throw invalidInput('comparables must be an integer from 0 to 50.');
   const list = Array.isArray(product) ? product : [product];
   if (list.length > MAX_PREDICT) throw invalidInput(`predictPrice takes at most ${MAX_PREDICT} products per call; batch them.`);
   const products = list.map((p, i) => validateProduct(p, i));
-  const out = products.length ? await model.predict(products, comparables, options.signal) : [];
+  const out = products.length ? await model.predict(products, { comparables, signal: options.signal }) : [];
   return Array.isArray(product) ? out : out[0];
 }
 
@@ -46,7 +43,6 @@ export async function loadPriceModel(source: PriceModelSource, options: { encode
   const state = await decodeModel(bytes, url);
   const encoder = await loadEncoder(options.encoder ?? state.encoder);
   if (encoder.id !== state.encoderId) {
-    state.head.dispose();
     throw new StorecastError('MODEL_MISMATCH', `The price model at ${url} was trained with text encoder ${state.encoderId}, but the encoder available is ${encoder.id}. Retrain the model, or load it with the encoder it was trained with.`, { details: { saved: state.encoderId, available: encoder.id } });
   }
   if (options.encoder) state.encoder = options.encoder;

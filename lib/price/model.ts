@@ -1,74 +1,204 @@
-import { StorecastError } from '../errors.js';
-import type { EncoderOptions } from '../text/encoder.js';
-import { numericFeatures, productText, sparseRow, type FeatureSpace } from './features.js';
-import { QUANTILES, logPriceRange, predictHead } from './head.js';
-import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog } from './pipeline.js';
+import { StorecastError, throwIfAborted } from '../errors.js';
+import { embedText } from '../text/index.js';
+import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
+import { warning, type StorecastWarning } from '../warnings.js';
+import type { SparseRow } from './features.js';
+import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
+import { mlpColumnMap, predictMlp, toMlpRow, type MlpWeights } from './mlp.js';
+import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
+import { predictDense, type DenseRidge } from './dense.js';
+import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
+import { applyStacker, rangeFeatures, rangeScale, type RangeModel, type Stacker } from './stack.js';
 import { encodeModel, saveBytes } from './persist.js';
 import { extraTargetValue, withoutTargets, type ExtraTarget } from './extras.js';
-import type { PriceModel, PriceModelMetrics, PriceSuggestion, Product } from './types.js';
+import type { Confidence, PredictOptions, PriceModel, PriceModelMetrics, PriceSuggestion, Product } from './types.js';
 
-type LayersModel = import('@tensorflow/tfjs').LayersModel;
+/** Embedding candidates fetched per query before fusion with the lexical ones. */
+const EMBEDDING_CANDIDATES = 40;
+/** How much wider (in log space) a low-confidence range is than the model's own estimate. */
+export const LOW_CONFIDENCE_WIDENING = 1.5;
+/** A script used by fewer catalog titles than this share is "unseen". */
+const UNSEEN_SCRIPT_SHARE = 0.02;
+
+/** Bonus of a same-leaf-category neighbour when choosing the comparables shown. */
+const SAME_CATEGORY_BONUS = 0.1;
+
+/**
+ * The comparables shown: the nearest neighbours, with a small bonus for the query's own leaf
+ * category — a lookalike from another aisle explains a price less well — listed by their (fused)
+ * similarity.
+ */
+function explainingComparables(neighbours: Neighbour[], leaves: string[], leaf: string, k: number): Neighbour[] {
+  if (!leaf) return neighbours.slice(0, k);
+  return neighbours.map((n) => ({ n, score: n.similarity + (leaves[n.index] === leaf ? SAME_CATEGORY_BONUS : 0) }))
+    .sort((a, b) => b.score - a.score || a.n.index - b.n.index).slice(0, k).map((x) => x.n)
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index);
+}
+
+export interface CatalogState {
+  ids: Array<string | undefined>;
+  titles: string[];
+  leaves: string[];
+  prices: Float64Array;
+  logPrices: Float64Array;
+  /** N × dims, unit rows. */
+  embeddings: Float32Array;
+  dims: number;
+  lexical: SparseRow[];
+  /** N × members: each product's out-of-fold member predictions (none saw its own price). */
+  outOfFold: Float64Array;
+}
 
 export interface PriceModelState {
   encoderId: string;
   encoder?: EncoderOptions;
   createdAt: string;
-  space: FeatureSpace;
+  featurizer: FeaturizerState;
   ridge: { weights: Float32Array; intercept: number; lambda: number };
-  ridgeWeight: number;
-  center: number;
-  calibration: number;
-  head: LayersModel;
-  /** Multi-task outputs after the price quantiles (none for a price-only model). */
+  /** Ridge on the encoder's embedding and the dense slots (closed form). */
+  encoderRidge: DenseRidge;
+  /** One sparse MLP per fold (cross-validation bagging): a new product gets their mean. */
+  mlps: MlpWeights[];
+  mlpBinary: boolean;
+  /** Standardisation of log prices for the MLP. */
+  target: { mean: number; sd: number };
+  lexicalWeight: number;
+  /** Softmax temperature of the neighbour estimate. */
+  temperature: number;
+  embeddingBaseline: number;
+  categoryMedians: CategoryMedians;
+  stacker: Stacker;
+  range: RangeModel;
+  /** Top similarity below which a product is unlike the catalog (5th percentile of the catalog's own). */
+  lowSimilarity: number;
+  /** Median σ and top similarity over the catalog: at or better than both, confidence is high. */
+  typicalScale: number;
+  typicalSimilarity: number;
+  /** Log-price bounds: a suggestion never leaves [min / 3, max × 3] of the catalog. */
+  bounds: [number, number];
   extraTargets: ExtraTarget[];
-  catalog: Catalog;
+  extraModels: Array<{ weights: Float32Array; intercept: number }>;
+  catalog: CatalogState;
   metrics: PriceModelMetrics;
 }
 
+/** Everything the model computes for one product before it becomes a suggestion. */
+interface Scored { members: number[]; neighbours: Neighbour[]; spread: number; top: number; self: number }
+
 export class PriceModelImpl implements PriceModel {
   #disposed = false;
+  #neighbourIndex?: NeighbourCatalog;
+  #mlpColumnPosition?: Int32Array;
+  #byId?: Map<string, number>;
+  #byTitle?: Map<string, number>;
+  #titleKeys?: string[];
   constructor(readonly state: PriceModelState) {}
 
   get encoderId(): string { return this.state.encoderId; }
   get metrics(): PriceModelMetrics { return this.state.metrics; }
   get createdAt(): string { return this.state.createdAt; }
 
-  async predict(given: Product[], comparables: number, signal?: AbortSignal): Promise<PriceSuggestion[]> {
+  /** The catalog product a query is (same id, or same title): its own price must not answer for it. */
+  #catalogIndex(p: Product): number {
+    const c = this.state.catalog;
+    this.#byId ??= new Map(c.ids.flatMap((id, i) => (id === undefined ? [] : [[id, i] as [string, number]])));
+    this.#byTitle ??= new Map(c.titles.map((t, i) => [titleKey(t), i]));
+    if (p.id !== undefined && this.#byId.has(p.id)) return this.#byId.get(p.id)!;
+    return this.#byTitle.get(titleKey(p.title)) ?? -1;
+  }
+
+  #neighbourCatalog(): NeighbourCatalog {
+    const c = this.state.catalog;
+    this.#neighbourIndex ??= { embeddings: c.embeddings, dims: c.dims, lexical: c.lexical, index: new LexicalIndex(c.lexical) };
+    return this.#neighbourIndex;
+  }
+
+  #mlpPosition(): Int32Array {
+    this.#mlpColumnPosition ??= mlpColumnMap(this.state.featurizer.mlpColumns, this.state.featurizer.idf.length);
+    return this.#mlpColumnPosition;
+  }
+
+  /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
+  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbourEstimate: number): number[] {
+    const s = this.state;
+    const ridge = predictRidge(f.sparse, s.ridge);
+    let mlp = ridge;
+    if (s.mlps.length) {
+      const row = toMlpRow(f.wordLevel, this.#mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
+      mlp = s.mlps.reduce((sum, w) => sum + predictMlp(w, row), 0) / s.mlps.length * s.target.sd + s.target.mean;
+    }
+    return [ridge, mlp, neighbourEstimate, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
+  }
+
+  async #score(products: Product[], signal?: AbortSignal): Promise<{ scored: Scored[]; features: ProductFeatures[] }> {
+    const s = this.state;
+    const encoder = await loadEncoder(s.encoder);
+    if (encoder.id !== s.encoderId) throw new StorecastError('MODEL_MISMATCH', `This model was trained with encoder ${s.encoderId} but ${encoder.id} is loaded; predictions would be meaningless. Load the same encoder or retrain.`);
+    const vectors = await embedText(products.map(encoderText), { encoder: s.encoder, signal });
+    throwIfAborted(signal);
+    const dims = s.catalog.dims;
+    const queries = new Float32Array(products.length * dims);
+    vectors.forEach((v, i) => queries.set(v.subarray(0, dims), i * dims));
+    const candidates = await embeddingCandidates(queries, s.catalog.embeddings, dims, EMBEDDING_CANDIDATES + 1);
+    const catalog = this.#neighbourCatalog();
+    const features = products.map((p) => featurize(p, s.featurizer));
+    const scored = products.map((p, i): Scored => {
+      const self = this.#catalogIndex(p);
+      const selfTitle = titleKey(p.title);
+      this.#titleKeys ??= s.catalog.titles.map(titleKey);
+      const keys = this.#titleKeys;
+      const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
+      const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
+      const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global, s.temperature);
+      // A catalog product answers with its out-of-fold members: models that never saw its price.
+      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
+      return { members, neighbours, spread: stats.spread, top: stats.top, self };
+    });
+    return { scored, features };
+  }
+
+  async predict(given: Product[], options: PredictOptions = {}): Promise<PriceSuggestion[]> {
+    const comparables = options.comparables ?? 5;
+    const signal = options.signal;
     if (this.#disposed) throw new StorecastError('NOT_TRAINED', 'This price model was disposed; train or load it again.');
     const s = this.state;
     const products = given.map((p) => withoutTargets(p, s.extraTargets));
-    const { matrix, dims, encoderId } = await embedProducts(products.map(productText), s.encoder, { signal });
-    if (encoderId !== s.encoderId) throw new StorecastError('MODEL_MISMATCH', `This model was trained with encoder ${s.encoderId} but ${encoderId} is loaded; predictions would be meaningless. Load the same encoder or retrain.`);
-    const numericSlots = 2 * s.space.numeric.length;
-    const headDims = dims + STACK_FEATURES + numericSlots;
-    const x = new Float32Array(products.length * headDims);
-    const bases: number[] = [];
-    const neighbourLists = products.map((p, i) => {
-      const embedding = matrix.subarray(i * dims, (i + 1) * dims);
-      // A product already in the catalog is not its own comparable.
-      const self = p.id === undefined ? -1 : s.catalog.ids.indexOf(p.id);
-      const k = knnFeatures(embedding, s.catalog, self >= 0 ? (j) => j === self : undefined);
-      const stack = { ridge: predictRidge(sparseRow(p, s.space), s.ridge), knn: k.knn, knnSpread: k.knnSpread, topSimilarity: k.topSimilarity };
-      bases.push(baseEstimate(stack, s.ridgeWeight));
-      x.set(headRow(embedding, stack, s.center, numericFeatures(p, s.space), numericSlots), i * headDims);
-      return k.neighbours;
-    });
-    const { outputs: q, width } = await predictHead(s.head, x, products.length, headDims);
-    return products.map((_, i) => {
-      const { median, low, high } = logPriceRange(q, width, i, bases[i], s.calibration);
-      const price = (v: number): number => Math.max(0, Number(Math.expm1(v).toFixed(2)));
+    const { scored, features } = await this.#score(products, signal);
+    return products.map((p, i) => {
+      const { members, neighbours, spread, top, self } = scored[i];
+      const center = Math.max(s.bounds[0], Math.min(s.bounds[1], applyStacker(s.stacker, members)));
+      const sigma = rangeScale(s.range, rangeFeatures(memberSpread(members), spread, top));
+      let halfWidth = s.range.quantile * sigma;
+      const warnings: StorecastWarning[] = [];
+      const reasons: string[] = [];
+      const scriptShare = s.featurizer.scripts[features[i].script] ?? 0;
+      if (features[i].script !== 'None' && scriptShare < UNSEEN_SCRIPT_SHARE) reasons.push(`its title is in ${features[i].script} script, which ${scriptShare ? 'few' : 'no'} catalog titles use`);
+      if (top < s.lowSimilarity) reasons.push(`it is unlike every catalog product (best similarity ${top.toFixed(2)}, below the catalog's usual ${s.lowSimilarity.toFixed(2)})`);
+      let confidence: Confidence = sigma <= s.typicalScale && top >= s.typicalSimilarity ? 'high' : 'medium';
+      if (reasons.length) {
+        confidence = 'low';
+        halfWidth *= LOW_CONFIDENCE_WIDENING;
+        warnings.push(warning('UNLIKE_CATALOG', `Low confidence: ${reasons.join('; ')}. The range is widened; check the price by hand.`));
+      }
+      if (self >= 0) warnings.push(warning('CATALOG_PRODUCT', `This product is in the training catalog (${s.catalog.ids[self] !== undefined ? `id ${s.catalog.ids[self]}` : `'${s.catalog.titles[self]}'`}); the suggestion comes from models that did not see its price, and it is not its own comparable.`));
+      const price = (v: number): number => Math.max(0.01, Number(Math.expm1(v).toFixed(2)));
+      const extras = s.extraTargets.length ? Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, predictRidge(features[i].sparse, s.extraModels[j])).toPrecision(4))])) : undefined;
       return {
-        price: price(median),
-        low: price(low),
-        high: price(high),
-        comparables: neighbourLists[i].slice(0, comparables).map((n) => ({
+        price: price(center),
+        low: price(center - halfWidth),
+        high: price(center + halfWidth),
+        confidence,
+        ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+        comparables: explainingComparables(neighbours, s.catalog.leaves, leafCategory(p), comparables).map((n) => ({
           ...(s.catalog.ids[n.index] !== undefined ? { id: s.catalog.ids[n.index] } : {}),
           title: s.catalog.titles[n.index],
           price: s.catalog.prices[n.index],
           similarity: Number(n.similarity.toFixed(4)),
+          ...(s.catalog.leaves[n.index] ? { category: s.catalog.leaves[n.index] } : {}),
         })),
-        ...(s.extraTargets.length ? { extras: Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, q[i * width + QUANTILES.length + j]).toPrecision(4))])) } : {}),
+        ...(extras ? { extras } : {}),
+        warnings,
       };
     });
   }
@@ -82,8 +212,6 @@ export class PriceModelImpl implements PriceModel {
   }
 
   dispose(): void {
-    if (this.#disposed) return;
     this.#disposed = true;
-    this.state.head.dispose();
   }
 }

@@ -1,3 +1,7 @@
+import { ensureRuntime } from '../runtime/index.js';
+import { yieldToEventLoop } from '../errors.js';
+import type { SparseRow } from './features.js';
+
 /** Nearest neighbours by cosine similarity of normalised embeddings (brute force: exact, and fast enough for in-page catalogs). */
 export function topK(query: Float32Array, matrix: Float32Array, dims: number, k: number, exclude?: (index: number) => boolean): Array<{ index: number; similarity: number }> {
   const count = matrix.length / dims;
@@ -30,4 +34,181 @@ export function knnEstimate(neighbours: Array<{ index: number; similarity: numbe
     sum += w * logPrices[n.index];
   }
   return sum / weight;
+}
+
+export interface Neighbour { index: number; similarity: number }
+
+/** Candidates each side (lexical, embedding) contributes before fusion. */
+const CANDIDATES = 40;
+
+const MIN_POSTING_CAP = 1000;
+const MAX_POSTING_SHARE = 0.02;
+const LARGE_CATALOG = 5000;
+const LARGE_QUERY_FEATURES = 64;
+
+/** Inverted index over the catalog's lexical rows: a query costs the postings of its features, not the catalog size. */
+export class LexicalIndex {
+  readonly #postings = new Map<number, { rows: Int32Array; values: Float32Array }>();
+  /** Reused accumulator (one slot per catalog row) and the rows a query touched. */
+  readonly #accumulator: Float32Array;
+  readonly #seen: Uint8Array;
+  constructor(readonly rows: SparseRow[]) {
+    const lists = new Map<number, { rows: number[]; values: number[] }>();
+    rows.forEach((row, r) => {
+      for (let k = 0; k < row.indices.length; k++) {
+        let list = lists.get(row.indices[k]);
+        if (!list) { list = { rows: [], values: [] }; lists.set(row.indices[k], list); }
+        list.rows.push(r);
+        list.values.push(row.values[k]);
+      }
+    });
+    // Features in more than MAX_POSTING_SHARE of a large catalog (common trigrams, a top-level category)
+    // separate little and would make every query cost O(catalog): they are left out of the index.
+    const cap = rows.length <= LARGE_CATALOG ? Infinity : Math.max(MIN_POSTING_CAP, Math.ceil(MAX_POSTING_SHARE * rows.length));
+    for (const [h, list] of lists) if (list.rows.length <= cap) this.#postings.set(h, { rows: Int32Array.from(list.rows), values: Float32Array.from(list.values) });
+    this.#accumulator = new Float32Array(rows.length);
+    this.#seen = new Uint8Array(rows.length);
+  }
+
+  /**
+   * Cosine similarity (rows are unit length) to every catalog row sharing a feature. On a large
+   * catalog only the query's LARGE_QUERY_FEATURES heaviest (rarest) features are looked up: they
+   * decide the nearest products, and the common ones would cost O(catalog) per query.
+   */
+  scores(query: SparseRow): Map<number, number> {
+    const touched: number[] = [];
+    let order = Array.from(query.indices.keys());
+    if (this.rows.length > LARGE_CATALOG && order.length > LARGE_QUERY_FEATURES) order = order.sort((a, b) => query.values[b] - query.values[a]).slice(0, LARGE_QUERY_FEATURES);
+    for (const k of order) {
+      const list = this.#postings.get(query.indices[k]);
+      if (!list) continue;
+      const q = query.values[k];
+      for (let i = 0; i < list.rows.length; i++) {
+        const r = list.rows[i];
+        if (!this.#seen[r]) { this.#seen[r] = 1; touched.push(r); }
+        this.#accumulator[r] += q * list.values[i];
+      }
+    }
+    const out = new Map<number, number>();
+    for (const r of touched) {
+      out.set(r, this.#accumulator[r]);
+      this.#accumulator[r] = 0;
+      this.#seen[r] = 0;
+    }
+    return out;
+  }
+}
+
+export function sparseDot(a: SparseRow, b: SparseRow): number {
+  // Both rows list their features once; a small map of the shorter one is enough.
+  const [short, long] = a.indices.length <= b.indices.length ? [a, b] : [b, a];
+  const map = new Map<number, number>();
+  for (let k = 0; k < short.indices.length; k++) map.set(short.indices[k], short.values[k]);
+  let s = 0;
+  for (let k = 0; k < long.indices.length; k++) { const v = map.get(long.indices[k]); if (v !== undefined) s += v * long.values[k]; }
+  return s;
+}
+
+/**
+ * How the two similarities are fused. Encoder cosines sit in a narrow band (unrelated products
+ * often score 0.8+), so they are rescaled by the catalog's typical cosine `embeddingBaseline`:
+ * (cos − baseline) / (1 − baseline), clipped at 0. Lexical TF-IDF cosine shares the leaf category
+ * more often; the encoder finds synonyms n-grams miss. The fused score is their weighted mean.
+ */
+export interface HybridSpace { lexicalWeight: number; embeddingBaseline: number }
+
+export const rescaledEmbedding = (cosine: number, baseline: number): number => Math.max(0, (cosine - baseline) / (1 - baseline));
+
+/** Top embedding candidates for a batch of queries: one TF.js matMul per block, top-k on the backend. */
+export async function embeddingCandidates(queries: Float32Array, catalog: Float32Array, dims: number, k: number): Promise<Array<{ indices: Int32Array; cosines: Float32Array }>> {
+  const { tf } = await ensureRuntime();
+  const rows = queries.length / dims;
+  const count = catalog.length / dims;
+  const take = Math.min(k, count);
+  const out: Array<{ indices: Int32Array; cosines: Float32Array }> = [];
+  if (!rows || !count || !dims) return Array.from({ length: rows }, () => ({ indices: new Int32Array(0), cosines: new Float32Array(0) }));
+  // Transposed once: TF.js wasm's matMul with transposeB is an order of magnitude slower than on a [dims, count] operand.
+  const matrix = tf.tidy(() => tf.tensor2d(catalog, [count, dims]).transpose());
+  try {
+    const block = 512;
+    for (let start = 0; start < rows; start += block) {
+      const size = Math.min(block, rows - start);
+      const result = tf.tidy(() => tf.topk(tf.matMul(tf.tensor2d(queries.subarray(start * dims, (start + size) * dims), [size, dims]), matrix), take));
+      const [values, indices] = await Promise.all([result.values.data() as Promise<Float32Array>, result.indices.data() as Promise<Int32Array>]);
+      tf.dispose([result.values, result.indices]);
+      for (let i = 0; i < size; i++) out.push({ indices: indices.slice(i * take, (i + 1) * take), cosines: values.slice(i * take, (i + 1) * take) });
+      await yieldToEventLoop();
+    }
+  } finally {
+    matrix.dispose();
+  }
+  return out;
+}
+
+export interface NeighbourCatalog {
+  embeddings: Float32Array;
+  dims: number;
+  lexical: SparseRow[];
+  index: LexicalIndex;
+}
+
+/** Keys of the `k` largest values (ties at the threshold may add a few): a typed-array sort of the values, not of the entries. */
+function topEntries(scores: Map<number, number>, k: number): number[] {
+  if (scores.size <= k) return [...scores.keys()];
+  const values = Float64Array.from(scores.values()).sort();
+  const threshold = values[values.length - k];
+  const out: number[] = [];
+  for (const [i, v] of scores) if (v >= threshold) out.push(i);
+  return out;
+}
+
+/** A candidate neighbour with both similarities (the embedding one rescaled). */
+export interface Candidate { index: number; lexical: number; embedding: number }
+
+/** The union of a query's best lexical and embedding candidates, each scored by both similarities; `exclude` drops the product itself. */
+export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array; cosines: Float32Array } }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
+  const lexicalScores = catalog.index.scores(query.lexical);
+  // The embedding candidates come with their cosines (from the batched matMul); only lexical-only candidates need a dot product here.
+  const cosines = new Map<number, number>();
+  query.embeddingCandidates.indices.forEach((i, k) => cosines.set(i, query.embeddingCandidates.cosines[k]));
+  for (const i of topEntries(lexicalScores, CANDIDATES)) if (!cosines.has(i)) cosines.set(i, NaN);
+  const dims = catalog.dims;
+  const out: Candidate[] = [];
+  for (const [i, known] of cosines) {
+    if (exclude(i)) continue;
+    let cosine = known;
+    if (Number.isNaN(cosine)) {
+      cosine = 0;
+      for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
+    }
+    out.push({ index: i, lexical: lexicalScores.get(i) ?? 0, embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
+  }
+  return out;
+}
+
+/** Ranks candidates by the fused score. */
+export function rankCandidates(candidates: Candidate[], lexicalWeight: number, k: number): Neighbour[] {
+  return candidates.map((c) => ({ index: c.index, similarity: lexicalWeight * c.lexical + (1 - lexicalWeight) * c.embedding }))
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index).slice(0, k);
+}
+
+/** Mean cosine between catalog products (a sample of pairs): the "unrelated" level of this encoder on this catalog. */
+export function embeddingBaseline(embeddings: Float32Array, dims: number): number {
+  const n = embeddings.length / dims;
+  if (n < 2) return 0;
+  let sum = 0;
+  let count = 0;
+  let s = 12345;
+  for (let t = 0; t < Math.min(2000, n * 4); t++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const a = s % n;
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const b = s % n;
+    if (a === b) continue;
+    let c = 0;
+    for (let d = 0; d < dims; d++) c += embeddings[a * dims + d] * embeddings[b * dims + d];
+    sum += c;
+    count++;
+  }
+  return Math.min(0.95, Math.max(0, count ? sum / count : 0));
 }

@@ -1,8 +1,8 @@
 import { isNode } from '../config.js';
 import { StorecastError, invalidInput } from '../errors.js';
 import { openIndexedDb, readModelFile } from '../io.js';
-import { ensureRuntime } from '../runtime/index.js';
 import type { PriceModelState } from './model.js';
+import { dequantiseRows, quantiseRows } from './quantize.js';
 
 /**
  * One-file format: MAGIC, a little-endian uint32 manifest length, the JSON manifest, then binary
@@ -11,28 +11,45 @@ import type { PriceModelState } from './model.js';
  */
 const MAGIC = 'STORECAST-PRICE\n';
 const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** What the current version changed, for the message that refuses an older file. */
+const FORMAT_CHANGE = 'version 2: one featurizer with parsed quantities, sparse MLP, stacked members, out-of-fold catalog predictions, int8 matrices';
 const DB_NAME = 'storecast-price-models';
 
-interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' }
+interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' | 'i8' }
+type Typed = Float32Array | Int32Array | Float64Array | Uint8Array | Int8Array;
+
+/** A mostly-zero vector (IDF, ridge weights over 2^18 slots) stored as its non-zero slots. */
+interface SparseVector { slots: Blob_; values: Blob_; length: number }
 
 export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
-  const { tf } = await ensureRuntime();
-  let artifacts: import('@tensorflow/tfjs').io.ModelArtifacts | undefined;
-  await s.head.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
   const blobs: Uint8Array[] = [];
   let offset = 0;
-  const add = (view: ArrayBufferView, type: Blob_['type']): Blob_ => {
+  const add = (view: Typed): Blob_ => {
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
     blobs.push(bytes);
+    const type: Blob_['type'] = view instanceof Float32Array ? 'f32' : view instanceof Int32Array ? 'i32' : view instanceof Float64Array ? 'f64' : view instanceof Int8Array ? 'i8' : 'u8';
     const blob = { offset, length: bytes.length, type };
     offset += bytes.length;
     return blob;
   };
-  // Ridge weights and IDF are sparse in practice: only the hashed slots seen in training are stored.
-  const used: number[] = [];
-  s.ridge.weights.forEach((w, i) => { if (w !== 0 || (i < s.space.idf.length && s.space.idf[i] !== 0)) used.push(i); });
-  const headWeights = artifacts!.weightData instanceof ArrayBuffer ? new Uint8Array(artifacts!.weightData) : new Uint8Array(await new Blob((artifacts!.weightData as ArrayBuffer[])).arrayBuffer());
+  const sparse = (v: Float32Array): SparseVector => {
+    const slots: number[] = [];
+    v.forEach((x, i) => { if (x !== 0) slots.push(i); });
+    return { slots: add(Int32Array.from(slots)), values: add(Float32Array.from(slots, (i) => v[i])), length: v.length };
+  };
+  /** Int8 with a scale per row: the model already predicts with these values (quantize.ts). */
+  const quantised = (data: Float32Array, width: number): { values: Blob_; scales: Blob_; width: number } => {
+    const q = quantiseRows(data, width);
+    return { values: add(q.values), scales: add(q.scales), width };
+  };
+  const c = s.catalog;
+  const lexicalOffsets = new Int32Array(c.lexical.length + 1);
+  c.lexical.forEach((row, i) => { lexicalOffsets[i + 1] = lexicalOffsets[i] + row.indices.length; });
+  const lexicalIndices = new Int32Array(lexicalOffsets[c.lexical.length]);
+  const lexicalValues = new Float32Array(lexicalOffsets[c.lexical.length]);
+  c.lexical.forEach((row, i) => { lexicalIndices.set(row.indices, lexicalOffsets[i]); lexicalValues.set(row.values, lexicalOffsets[i]); });
+  const f = s.featurizer;
   const manifest = {
     format: 'storecast-price-model',
     version: FORMAT_VERSION,
@@ -40,22 +57,28 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     encoder: s.encoder,
     createdAt: s.createdAt,
     metrics: s.metrics,
-    ridge: { intercept: s.ridge.intercept, lambda: s.ridge.lambda, dimension: s.ridge.weights.length },
-    idfDimension: s.space.idf.length,
-    numeric: s.space.numeric,
-    ridgeWeight: s.ridgeWeight,
-    center: s.center,
-    calibration: s.calibration,
+    featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), scripts: f.scripts },
+    ridge: { weights: sparse(s.ridge.weights), intercept: s.ridge.intercept, lambda: s.ridge.lambda },
+    encoderRidge: { weights: add(s.encoderRidge.weights), intercept: s.encoderRidge.intercept },
+    mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })),
+    mlpBinary: s.mlpBinary,
+    target: s.target,
+    lexicalWeight: s.lexicalWeight,
+    temperature: s.temperature,
+    embeddingBaseline: s.embeddingBaseline,
+    categoryMedians: s.categoryMedians,
+    stacker: s.stacker,
+    range: s.range,
+    lowSimilarity: s.lowSimilarity,
+    typicalScale: s.typicalScale,
+    typicalSimilarity: s.typicalSimilarity,
+    bounds: s.bounds,
     extraTargets: s.extraTargets,
-    head: { modelTopology: artifacts!.modelTopology, weightSpecs: artifacts!.weightSpecs },
-    catalog: { ids: s.catalog.ids, titles: s.catalog.titles, dims: s.catalog.dims },
-    blobs: {
-      slots: add(Int32Array.from(used), 'i32'),
-      ridgeValues: add(Float32Array.from(used, (i) => s.ridge.weights[i]), 'f32'),
-      idfValues: add(Float32Array.from(used, (i) => (i < s.space.idf.length ? s.space.idf[i] : 0)), 'f32'),
-      prices: add(s.catalog.prices, 'f64'),
-      embeddings: add(s.catalog.embeddings, 'f32'),
-      headWeights: add(headWeights, 'u8'),
+    extraModels: s.extraModels.map((m) => ({ weights: sparse(m.weights), intercept: m.intercept })),
+    catalog: {
+      ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims,
+      prices: add(c.prices), embeddings: quantised(c.embeddings, c.dims), outOfFold: add(c.outOfFold),
+      lexicalOffsets: add(lexicalOffsets), lexicalIndices: add(lexicalIndices), lexicalValues: add(lexicalValues),
     },
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
@@ -78,39 +101,64 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
   let manifest: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   try { manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic.length + 4, magic.length + 4 + length))); } catch { throw corrupt('manifest is not JSON'); }
   if (manifest.format !== 'storecast-price-model') throw corrupt('unknown format');
-  if (manifest.version !== FORMAT_VERSION) throw new StorecastError('MODEL_LOAD_FAILED', `${source} is a version ${manifest.version} price model; this storecast reads version ${FORMAT_VERSION}. Retrain it with this version.`);
+  if (manifest.version !== FORMAT_VERSION) {
+    throw new StorecastError('MODEL_LOAD_FAILED', `${source} is a version ${manifest.version} price model; this storecast reads version ${FORMAT_VERSION} (${FORMAT_CHANGE}). Retrain it with this version.`, { details: { source, version: manifest.version, expected: FORMAT_VERSION } });
+  }
   const base = magic.length + 4 + length;
-  const read = (b: Blob_): ArrayBufferView => {
-    if (b.offset + b.length + base > bytes.length) throw corrupt('truncated data');
+  const read = (b: Blob_): Typed => {
+    if (!b || b.offset + b.length + base > bytes.length) throw corrupt('truncated data');
     const copy = bytes.slice(base + b.offset, base + b.offset + b.length).buffer;
-    return b.type === 'f32' ? new Float32Array(copy) : b.type === 'i32' ? new Int32Array(copy) : b.type === 'f64' ? new Float64Array(copy) : new Uint8Array(copy);
+    return b.type === 'f32' ? new Float32Array(copy) : b.type === 'i32' ? new Int32Array(copy) : b.type === 'f64' ? new Float64Array(copy) : b.type === 'i8' ? new Int8Array(copy) : new Uint8Array(copy);
   };
-  const slots = read(manifest.blobs.slots) as Int32Array;
-  const ridgeValues = read(manifest.blobs.ridgeValues) as Float32Array;
-  const idfValues = read(manifest.blobs.idfValues) as Float32Array;
-  const weights = new Float32Array(manifest.ridge.dimension);
-  const idf = new Float32Array(manifest.idfDimension);
-  slots.forEach((slot, i) => { weights[slot] = ridgeValues[i]; if (slot < idf.length) idf[slot] = idfValues[i]; });
-  const prices = read(manifest.blobs.prices) as Float64Array;
-  const embeddings = read(manifest.blobs.embeddings) as Float32Array;
-  const headWeights = read(manifest.blobs.headWeights) as Uint8Array;
-  const { tf } = await ensureRuntime();
-  const head = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.head.modelTopology, weightSpecs: manifest.head.weightSpecs, weightData: headWeights.buffer as ArrayBuffer }));
-  return {
-    encoderId: manifest.encoderId,
-    encoder: manifest.encoder,
-    createdAt: manifest.createdAt,
-    metrics: manifest.metrics,
-    space: { idf, numeric: manifest.numeric },
-    ridge: { weights, intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
-    ridgeWeight: manifest.ridgeWeight,
-    center: manifest.center,
-    calibration: manifest.calibration,
-    // Files written before multi-task heads existed have none.
-    extraTargets: manifest.extraTargets ?? [],
-    head,
-    catalog: { ids: manifest.catalog.ids, titles: manifest.catalog.titles, prices, logPrices: Float64Array.from(prices, Math.log1p), embeddings, dims: manifest.catalog.dims },
+  const f32 = (b: Blob_): Float32Array => read(b) as Float32Array;
+  const dense = (v: SparseVector): Float32Array => {
+    const out = new Float32Array(v.length);
+    const slots = read(v.slots) as Int32Array;
+    const values = f32(v.values);
+    slots.forEach((slot, i) => { out[slot] = values[i]; });
+    return out;
   };
+  const dequantised = (q: { values: Blob_; scales: Blob_; width: number }): Float32Array => dequantiseRows({ values: read(q.values) as Int8Array, scales: f32(q.scales), width: q.width });
+  try {
+    const c = manifest.catalog;
+    const offsets = read(c.lexicalOffsets) as Int32Array;
+    const indices = read(c.lexicalIndices) as Int32Array;
+    const values = f32(c.lexicalValues);
+    const prices = read(c.prices) as Float64Array;
+    const fz = manifest.featurizer;
+    return {
+      encoderId: manifest.encoderId,
+      encoder: manifest.encoder,
+      createdAt: manifest.createdAt,
+      metrics: manifest.metrics,
+      featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, scripts: fz.scripts },
+      ridge: { weights: dense(manifest.ridge.weights), intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
+      encoderRidge: { weights: read(manifest.encoderRidge.weights) as Float64Array, intercept: manifest.encoderRidge.intercept },
+      mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })), // eslint-disable-line @typescript-eslint/no-explicit-any
+      mlpBinary: manifest.mlpBinary,
+      target: manifest.target,
+      lexicalWeight: manifest.lexicalWeight,
+      temperature: manifest.temperature,
+      embeddingBaseline: manifest.embeddingBaseline,
+      categoryMedians: manifest.categoryMedians,
+      stacker: manifest.stacker,
+      range: manifest.range,
+      lowSimilarity: manifest.lowSimilarity,
+      typicalScale: manifest.typicalScale,
+      typicalSimilarity: manifest.typicalSimilarity,
+      bounds: manifest.bounds,
+      extraTargets: manifest.extraTargets,
+      extraModels: manifest.extraModels.map((m: { weights: SparseVector; intercept: number }) => ({ weights: dense(m.weights), intercept: m.intercept })),
+      catalog: {
+        ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims, prices, logPrices: Float64Array.from(prices, Math.log1p),
+        embeddings: dequantised(c.embeddings), outOfFold: read(c.outOfFold) as Float64Array,
+        lexical: Array.from({ length: offsets.length - 1 }, (_, i) => ({ indices: indices.subarray(offsets[i], offsets[i + 1]), values: values.subarray(offsets[i], offsets[i + 1]) })),
+      },
+    };
+  } catch (error) {
+    if (error instanceof StorecastError) throw error;
+    throw corrupt(`malformed manifest: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 

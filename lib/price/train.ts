@@ -1,19 +1,23 @@
-import { ensureRuntime } from '../runtime/index.js';
 import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
-import { fitFeatureSpace, numericFeatures, productText, sparseDimension, sparseRow } from './features.js';
+import { embedText } from '../text/index.js';
+import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
+import { progressReporter, type ProgressReporter } from '../progress.js';
+import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { QUANTILES, logPriceRange, trainHead, predictHead } from './head.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
+import { rankCandidates } from './neighbours.js';
+import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, leaveOneOutMedians, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
+import { roundTrip } from './quantize.js';
+import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
-import { STACK_FEATURES, baseEstimate, embedProducts, headRow, knnFeatures, type Catalog, type StackInputs } from './pipeline.js';
 import { validateCatalog } from './validate.js';
-import { PriceModelImpl } from './model.js';
-import type { PriceModel, TrainPriceOptions } from './types.js';
-import { progressReporter } from '../progress.js';
+import { PriceModelImpl, type CatalogState } from './model.js';
+import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 
-const FOLDS = 4;
-/** Relative cost of the training phases (measured on a 1,000-product catalog in Chromium wasm), for the overall fraction and ETA. */
-const TRAINING_PHASES = { 'load-encoder': 1, embed: 6, features: 2, train: 4 };
-const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
+/** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
+const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
+/** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
+const LARGE_CATALOG = 10_000;
 
 function seededShuffle(n: number, seed: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -26,154 +30,159 @@ function seededShuffle(n: number, seed: number): number[] {
   return order;
 }
 
-const rmse = (a: ArrayLike<number>, b: ArrayLike<number>, rows: number[]): number => Math.sqrt(rows.reduce((s, r) => s + (a[r] - b[r]) ** 2, 0) / rows.length);
-
-/**
- * Learns prices from the merchant's catalog, in the page:
- * 1. hashed word/char n-gram + category/brand/attribute features → ridge (CG), out-of-fold;
- * 2. text-encoder embeddings → k-NN log-price, out-of-fold;
- * 3. a TF.js head on [embedding, both estimates, neighbour agreement, numeric attributes] that
- *    predicts 10/50/90% quantiles of the residual, early-stopped on a validation split whose
- *    errors then calibrate the 80% range (split conformal).
- */
-export async function trainPriceModel(catalog: unknown, options: TrainPriceOptions = {}): Promise<PriceModel> {
-  const started = Date.now();
-  const validationSplit = options.validationSplit ?? 0.15;
-  if (typeof validationSplit !== 'number' || !(validationSplit > 0 && validationSplit < 0.5)) throw invalidInput('validationSplit must be a number between 0 and 0.5.');
-  const epochs = options.epochs ?? 150;
+/** Stage 1: validation, options, folds. */
+function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
+  const folds = options.folds ?? 4;
+  if (!Number.isInteger(folds) || folds < 2 || folds > 10) throw invalidInput('folds must be an integer from 2 to 10.');
+  const epochs = options.epochs ?? (Array.isArray(catalog) && catalog.length > LARGE_CATALOG ? 2 : 3);
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) throw invalidInput('epochs must be an integer from 1 to 2000.');
   const seed = options.seed ?? 42;
   const validated = validateCatalog(catalog);
   const extraTargets = checkExtraTargets(options.extraTargets, validated.priced);
   const extras = extraTargetMatrix(validated.priced, extraTargets);
   const priced = validated.priced.map((p) => withoutTargets(p, extraTargets));
-  const skipped = validated.skipped;
-  const progress = progressReporter(options.onProgress, TRAINING_PHASES);
-  const task = { signal: options.signal, onProgress: progress.forward() };
-  throwIfAborted(options.signal);
-  const n = priced.length;
-  const logPrices = Float64Array.from(priced, (p) => Math.log1p(p.price!));
+  const fold = new Int32Array(priced.length);
+  seededShuffle(priced.length, seed).forEach((row, i) => { fold[row] = i % folds; });
+  return { priced, skipped: validated.skipped, extraTargets, extras, logPrices: Float64Array.from(priced, (p) => Math.log1p(p.price!)), folds, fold, epochs, seed };
+}
 
-  const { matrix, dims, encoderId } = await embedProducts(priced.map(productText), options.encoder, { signal: options.signal, onProgress: progress.forward() });
+/** Stage 2: encoder vectors of the catalog. */
+async function embedCatalog(priced: Product[], encoder: EncoderOptions | undefined, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ embeddings: Float32Array; dims: number; encoderId: string }> {
+  const loaded = await loadEncoder(encoder, { signal, onProgress: progress.forward() });
+  const vectors = await embedText(priced.map(encoderText), { encoder, signal, onProgress: progress.forward() });
+  const dims = loaded.dims || vectors[0]?.length || 0;
+  const embeddings = new Float32Array(priced.length * dims);
+  vectors.forEach((v, i) => embeddings.set(v.subarray(0, dims), i * dims));
+  return { embeddings, dims, encoderId: loaded.id };
+}
+
+/** Stage 3: the one featurizer, fitted on the catalog (no prices), then every product through it. */
+async function featurizeCatalog(priced: Product[], progress: ProgressReporter): Promise<{ featurizer: FeaturizerState; features: ProductFeatures[] }> {
+  progress.report('features', 0, priced.length, 'products');
+  const raws = priced.map(rawFeatures);
+  const featurizer = fitFeaturizer(priced, raws);
+  const features: ProductFeatures[] = [];
+  for (let i = 0; i < priced.length; i++) {
+    features.push(featurize(priced[i], featurizer, raws[i]));
+    if (i % 500 === 499) { progress.report('features', i + 1, priced.length, 'products'); await yieldToEventLoop(); }
+  }
+  progress.finish('features');
+  return { featurizer, features };
+}
+
+/**
+ * Learns prices from the merchant's catalog, in the page, in named stages: prepare (validate,
+ * folds) → embedCatalog → featurizeCatalog → cross-validated members (ridge, sparse MLP, hybrid
+ * neighbours, category median; out-of-fold predictions for every product) → stack chosen by
+ * cross-validation → heteroscedastic conformal ranges → extra targets.
+ */
+export async function trainPriceModel(catalog: unknown, options: TrainPriceOptions = {}): Promise<PriceModel> {
+  const started = Date.now();
+  const p = prepare(catalog, options);
+  const { signal } = options;
+  const progress = progressReporter(options.onProgress, TRAINING_PHASES);
+  throwIfAborted(signal);
+  const { priced } = p;
+  const n = priced.length;
+
+  const { embeddings, dims, encoderId } = await embedCatalog(priced, options.encoder, signal, progress);
+  // A loaded encoder and cached texts report nothing: those phases are done all the same.
   progress.finish('load-encoder');
   progress.finish('embed');
-  const catalogData: Catalog = { ids: priced.map((p) => p.id), titles: priced.map((p) => p.title), prices: Float64Array.from(priced, (p) => p.price!), logPrices, embeddings: matrix, dims };
+  const { featurizer, features } = await featurizeCatalog(priced, progress);
+  const sparse = features.map((f) => f.sparse);
+  const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
+  const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
+  const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
 
-  progress.report('features', 0, FOLDS + 1, 'folds');
-  const space = fitFeatureSpace(priced);
-  const rows = priced.map((p) => sparseRow(p, space));
-  const dimension = sparseDimension(space);
-  const order = seededShuffle(n, seed);
-  const fold = new Int32Array(n);
-  order.forEach((row, i) => { fold[row] = i % FOLDS; });
-
-  // Choose λ on one fold, then out-of-fold ridge predictions with it. Fold memberships are fixed: computed once.
-  const folds = Array.from({ length: FOLDS }, (_, f) => {
-    const train = order.filter((r) => fold[r] !== f);
-    return { test: order.filter((r) => fold[r] === f), trainRows: train.map((r) => rows[r]), trainY: Float64Array.from(train, (r) => logPrices[r]) };
+  progress.report('stack', 0, 1, 'steps');
+  const leaves = priced.map(leafCategory);
+  const medians = leaveOneOutMedians(leaves, p.logPrices);
+  const global = fitCategoryMedians(leaves, p.logPrices).global;
+  const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global, neighbours.temperature));
+  const m = MEMBER_NAMES.length;
+  const outOfFold = new Float64Array(n * m);
+  const memberRows = Array.from({ length: n }, (_, i) => {
+    const row = Float64Array.from([ridge.oof[i], mlp.oof[i], stats[i].estimate, encoderRidge.oof[i], medians[i]]);
+    outOfFold.set(row, i * m);
+    return row;
   });
-  const ridgePredictions = (model: { weights: Float32Array; intercept: number }, target: number[], into: Float64Array): void => {
-    for (const r of target) into[r] = predictRidge(rows[r], model);
-  };
-  const ridgeOof = new Float64Array(n);
-  let lambda = LAMBDAS[1];
-  let bestError = Infinity;
-  let bestFold0 = new Float64Array(0);
-  for (const l of LAMBDAS) {
-    throwIfAborted(options.signal);
-    ridgePredictions(fitRidge(folds[0].trainRows, folds[0].trainY, dimension, l), folds[0].test, ridgeOof);
-    const error = rmse(ridgeOof, logPrices, folds[0].test);
-    if (error < bestError) { bestError = error; lambda = l; bestFold0 = Float64Array.from(folds[0].test, (r) => ridgeOof[r]); }
-    await yieldToEventLoop();
-  }
-  // Fold 0 was already fitted with the chosen λ during the search.
-  folds[0].test.forEach((r, i) => { ridgeOof[r] = bestFold0[i]; });
-  for (let f = 1; f < FOLDS; f++) {
-    throwIfAborted(options.signal);
-    ridgePredictions(fitRidge(folds[f].trainRows, folds[f].trainY, dimension, lambda), folds[f].test, ridgeOof);
-    progress.report('features', f + 1, FOLDS + 1, 'folds');
-    await yieldToEventLoop();
-  }
-  const ridge = fitRidge(rows, logPrices, dimension, lambda);
-  progress.finish('features');
+  const { stacker, oof: stacked, scores } = chooseStacker(memberRows, p.logPrices, p.fold, p.folds, [...MEMBER_NAMES], LEARNED_MEMBERS);
+  const bounds: [number, number] = [Math.log1p(Math.min(...priced.map((q) => q.price!)) / 3), Math.log1p(Math.max(...priced.map((q) => q.price!)) * 3)];
+  const clipped = stacked.map((v) => Math.max(bounds[0], Math.min(bounds[1], v)));
 
-  // Out-of-fold k-NN: neighbours from the other folds only, exactly as a new product would see them.
-  const stacks: StackInputs[] = priced.map((_, r) => {
-    const s = knnFeatures(matrix.subarray(r * dims, (r + 1) * dims), catalogData, (i) => fold[i] === fold[r]);
-    return { ridge: ridgeOof[r], knn: s.knn, knnSpread: s.knnSpread, topSimilarity: s.topSimilarity };
-  });
-  // Blend weight of the two base estimates: the better one (out-of-fold) gets more.
-  const ridgeError = rmse(ridgeOof, logPrices, order);
-  const knnError = rmse(Float64Array.from(stacks, (s) => (Number.isFinite(s.knn) ? s.knn : s.ridge)), logPrices, order);
-  const ridgeWeight = knnError ** 2 / (ridgeError ** 2 + knnError ** 2);
-  const center = logPrices.reduce((a, b) => a + b, 0) / n;
-  const numericSlots = 2 * space.numeric.length;
-  const headDims = dims + STACK_FEATURES + numericSlots;
-  const x = new Float32Array(n * headDims);
-  const residual = new Float32Array(n);
-  const base = new Float64Array(n);
-  priced.forEach((p, r) => {
-    x.set(headRow(matrix.subarray(r * dims, (r + 1) * dims), stacks[r], center, numericFeatures(p, space), numericSlots), r * headDims);
-    base[r] = baseEstimate(stacks[r], ridgeWeight);
-    residual[r] = logPrices[r] - base[r];
-  });
+  // Ranges: σ per product from the disagreement of the members and the neighbours, calibrated out of fold.
+  const z = memberRows.map((row, i) => rangeFeatures(memberSpread(row), stats[i].spread, stats[i].top));
+  const residual = Float64Array.from(clipped, (v, i) => p.logPrices[i] - v);
+  const range = fitRangeModel(z, residual);
+  const scales = z.map((zi) => rangeScale(range, zi));
+  const covered = residual.filter((r, i) => Math.abs(r) <= range.quantile * scales[i]).length / n;
+  const sortedTop = stats.map((s) => s.top).sort((a, b) => a - b);
+  const sortedScales = [...scales].sort((a, b) => a - b);
 
-  const validationCount = Math.max(5, Math.round(n * validationSplit));
-  const validationRows = order.slice(0, validationCount);
-  const trainRows = order.slice(validationCount);
-  await ensureRuntime();
-  const { head, epochs: ran } = await trainHead({ x, dims: headDims, residual, extras, extraTargets: extraTargets.length }, trainRows, validationRows, { ...task, epochs, seed });
-
-  // Split-conformal calibration of the 80% range on the validation rows.
-  const vx = new Float32Array(validationRows.length * headDims);
-  validationRows.forEach((r, i) => vx.set(x.subarray(r * headDims, (r + 1) * headDims), i * headDims));
-  const { outputs: q, width } = await predictHead(head, vx, validationRows.length, headDims);
-  const scores = validationRows.map((r, i) => {
-    const median = base[r] + q[i * width + 1];
-    const lowGap = Math.max(1e-6, q[i * width + 1] - q[i * width]);
-    const highGap = Math.max(1e-6, q[i * width + 2] - q[i * width + 1]);
-    return logPrices[r] < median ? (median - logPrices[r]) / lowGap : (logPrices[r] - median) / highGap;
-  }).sort((a, b) => a - b);
-  const level = Math.min(1, Math.ceil(0.8 * (scores.length + 1)) / scores.length);
-  const calibration = Math.max(0.25, scores[Math.min(scores.length - 1, Math.floor(level * scores.length) - 1)] ?? 1);
-  let squared = 0;
-  let covered = 0;
-  validationRows.forEach((r, i) => {
-    const { median, low, high } = logPriceRange(q, width, i, base[r], calibration);
-    squared += (median - logPrices[r]) ** 2;
-    if (logPrices[r] >= low && logPrices[r] <= high) covered++;
+  const extraModels = p.extraTargets.map((_, j) => {
+    const k = p.extraTargets.length;
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => Number.isFinite(p.extras[i * k + j]));
+    return fitRidge(rows.map((i) => sparse[i]), Float64Array.from(rows, (i) => p.extras[i * k + j]), sparseDimension(featurizer), ridge.ridge.lambda * 3);
   });
-  const extraMetrics = extraTargets.map((t, j) => {
+  const extraMetrics = p.extraTargets.map((t, j) => {
+    // Cross-validated like the price: fit on the other folds, score the held-out one.
+    const k = p.extraTargets.length;
     let sum = 0;
     let count = 0;
-    validationRows.forEach((r, i) => {
-      const actual = extras[r * extraTargets.length + j];
-      if (Number.isFinite(actual)) { sum += (q[i * width + QUANTILES.length + j] - actual) ** 2; count++; }
-    });
+    for (let f = 0; f < p.folds; f++) {
+      const train = foldRows(p, f, false).filter((i) => Number.isFinite(p.extras[i * k + j]));
+      const test = foldRows(p, f, true).filter((i) => Number.isFinite(p.extras[i * k + j]));
+      if (!train.length || !test.length) continue;
+      const model = fitRidge(train.map((i) => sparse[i]), Float64Array.from(train, (i) => p.extras[i * k + j]), sparseDimension(featurizer), ridge.ridge.lambda * 3);
+      for (const i of test) { sum += (predictRidge(sparse[i], model) - p.extras[i * k + j]) ** 2; count++; }
+    }
     return { name: t.name, validationRmse: count ? Math.sqrt(sum / count) : NaN };
   });
+  progress.finish('stack');
 
+  const catalogState: CatalogState = {
+    ids: priced.map((q) => q.id), titles: priced.map((q) => q.title), leaves, prices: Float64Array.from(priced, (q) => q.price!), logPrices: p.logPrices,
+    embeddings: roundTrip(embeddings, dims), dims, lexical: features.map((f) => f.lexical), outOfFold,
+  };
+  const memberRmsle = Object.fromEntries(MEMBER_NAMES.map((name, j) => [name, Number(rmse(memberRows.map((r) => r[j]), p.logPrices).toFixed(4))]));
   return new PriceModelImpl({
     encoderId,
     encoder: options.encoder,
     createdAt: new Date().toISOString(),
-    space,
-    ridge: { ...ridge, lambda },
-    ridgeWeight,
-    center,
-    calibration,
-    head,
-    extraTargets,
-    catalog: catalogData,
+    featurizer,
+    ridge: ridge.ridge,
+    encoderRidge: encoderRidge.model,
+    // The model predicts with the int8-rounded matrices it will be saved with (quantize.ts).
+    mlps: mlp.mlps.map((m) => ({ ...m, table: roundTrip(m.table, m.hidden) })),
+    mlpBinary: MLP_BINARY,
+    target: mlp.target,
+    lexicalWeight: neighbours.lexicalWeight,
+    temperature: neighbours.temperature,
+    embeddingBaseline: neighbours.baseline,
+    categoryMedians: fitCategoryMedians(leaves, p.logPrices),
+    stacker,
+    range,
+    lowSimilarity: sortedTop[Math.floor(0.05 * (n - 1))],
+    typicalSimilarity: sortedTop[Math.floor(0.5 * (n - 1))],
+    typicalScale: sortedScales[Math.floor(0.5 * (n - 1))],
+    bounds,
+    extraTargets: p.extraTargets,
+    extraModels,
+    catalog: catalogState,
     metrics: {
-      validationRmsle: Math.sqrt(squared / validationRows.length),
-      validationCoverage80: covered / validationRows.length,
+      validationRmsle: rmse(clipped, p.logPrices),
+      validationCoverage80: covered,
       trainedOn: n,
-      skippedUnpriced: skipped,
-      epochs: ran,
+      skippedUnpriced: p.skipped,
+      epochs: p.epochs,
       trainingMs: Date.now() - started,
-      ridgeLambda: lambda,
-      ...(extraTargets.length ? { extraTargets: extraMetrics } : {}),
+      ridgeLambda: ridge.ridge.lambda,
+      stacker: stacker.name,
+      stackerScores: scores,
+      memberRmsle,
+      ...(p.extraTargets.length ? { extraTargets: extraMetrics } : {}),
     },
   });
 }

@@ -4,11 +4,11 @@ import type { LongTaskOptions } from '../progress.js';
 import type { InitOptions, RuntimeInfo } from '../runtime/types.js';
 import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types.js';
 import type { Request, Response } from './protocol.js';
-import type { PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
+import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { DemandModel, DemandObservation, FitDemandOptions, OptimizePriceOptions, PriceRecommendation } from '../pricing/types.js';
-import type { OperationArgs, OperationName, OperationResult, PriceModelHandle } from './operations.js';
+import { PRICE_MODEL_METHODS, type OperationArgs, type OperationName, type OperationResult, type PriceModelHandle } from './operations.js';
 
 export interface CreateStorecastOptions {
   /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
@@ -107,19 +107,23 @@ export async function createStorecast(options: CreateStorecastOptions = {}): Pro
   return facade(true, caller.call, caller.dispose);
 }
 
-/** A price model that lives wherever the storecast instance runs its models; usable with its predictPrice. */
-class HandlePriceModel implements PriceModel {
-  constructor(readonly info: PriceModelHandle, private readonly call: Caller) {}
+/** A price model that lives wherever the storecast instance runs its models: the same methods as a local one (PRICE_MODEL_METHODS). */
+export class HandlePriceModel implements PriceModel {
+  readonly #call: Caller;
+  constructor(readonly info: PriceModelHandle, call: Caller) { this.#call = call; }
   get encoderId(): string { return this.info.encoderId; }
   get metrics(): PriceModel['metrics'] { return this.info.metrics; }
   get createdAt(): string { return this.info.createdAt; }
+  predict(products: Product[], options: PredictOptions = {}): Promise<PriceSuggestion[]> {
+    return this.#call(PRICE_MODEL_METHODS.predict, [products, { handle: this.info.handle, comparables: options.comparables }], { signal: options.signal });
+  }
   save(url: string): Promise<void> {
     // downloads:// needs the page's document, so the bytes come over and the page saves them.
     if (url.startsWith('downloads://')) return this.toBytes().then(async (bytes) => (await import('../price/persist.js')).saveBytes(url, bytes));
-    return this.call('savePriceModel', [this.info.handle, url]);
+    return this.#call(PRICE_MODEL_METHODS.save, [this.info.handle, url]);
   }
-  toBytes(): Promise<Uint8Array> { return this.call('priceModelBytes', [this.info.handle]); }
-  dispose(): void { void this.call('disposePriceModel', [this.info.handle]); }
+  toBytes(): Promise<Uint8Array> { return this.#call(PRICE_MODEL_METHODS.toBytes, [this.info.handle]); }
+  dispose(): void { void this.#call(PRICE_MODEL_METHODS.dispose, [this.info.handle]); }
 }
 
 /** Model values hold functions, which cannot be posted to a worker: names only there. */
@@ -145,8 +149,11 @@ function facade(inWorker: boolean, call: Caller, terminate: () => void): Storeca
     embedText: (texts, o) => { const { options, task } = splitTask(o); return call('embedText', [texts, options], task); },
     trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
-    predictPrice: ((product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) =>
-      call('predictPrice', [product, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal })) as Storecast['predictPrice'],
+    predictPrice: (async (product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) => {
+      const list = Array.isArray(product) ? product : [product];
+      const out = await call('predictPrice', [list, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal });
+      return Array.isArray(product) ? out : out[0];
+    }) as Storecast['predictPrice'],
     fitDemand: async (observations, o) => { const { options, task } = splitTask(o); return (await pricing()).loadDemandModel(await call('fitDemandBytes', [observations, options], task)); },
     loadDemandModel: async (source) => (await pricing()).loadDemandModel(source),
     optimizePrice: async (model, o) => (await pricing()).optimizePrice(model, o),

@@ -27,8 +27,8 @@ export const operations = {
   embedText: async (task: Task, texts: string | string[], options?: EmbedOptions): Promise<Float32Array[]> => (await import('../text/index.js')).embedText(texts, withTask(options, task)),
   trainPriceModel: async (task: Task, catalog: Product[], options?: TrainPriceOptions): Promise<PriceModelHandle> => register(await (await import('../price/index.js')).trainPriceModel(catalog, withTask(options, task))),
   loadPriceModel: async (_task: Task, source: PriceModelSource): Promise<PriceModelHandle> => register(await (await import('../price/index.js')).loadPriceModel(source)),
-  predictPrice: async (task: Task, product: Product | Product[], options: { handle: number; comparables?: number }): Promise<PriceSuggestion | PriceSuggestion[]> =>
-    (await import('../price/index.js')).predictPrice(product as Product[], { comparables: options.comparables, model: modelFor(options.handle), signal: task.signal }),
+  predictPrice: async (task: Task, products: Product[], options: { handle: number; comparables?: number }): Promise<PriceSuggestion[]> =>
+    (await import('../price/index.js')).predictPrice(products, { comparables: options.comparables, model: modelFor(options.handle), signal: task.signal }),
   savePriceModel: async (_task: Task, handle: number, url: string): Promise<void> => modelFor(handle).save(url),
   priceModelBytes: async (_task: Task, handle: number): Promise<Uint8Array> => modelFor(handle).toBytes(),
   disposePriceModel: async (_task: Task, handle: number): Promise<void> => {
@@ -45,6 +45,9 @@ export const operations = {
 };
 
 export type Operations = typeof operations;
+
+/** The operation that serves each PriceModel method for a model living where the operations run: a local and a worker model are interchangeable. */
+export const PRICE_MODEL_METHODS = { predict: 'predictPrice', save: 'savePriceModel', toBytes: 'priceModelBytes', dispose: 'disposePriceModel' } as const satisfies Record<Exclude<keyof PriceModel, 'encoderId' | 'metrics' | 'createdAt'>, keyof typeof operations>;
 export type OperationName = keyof Operations;
 /** An operation's arguments as the page passes them (without the worker-side task). */
 export type OperationArgs<K extends OperationName> = Operations[K] extends (task: Task, ...args: infer A) => unknown ? A : never;

@@ -89,7 +89,7 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
       return { phases: [...phases], before, after, prices: suggestions.map((s: { price: number }) => s.price), again: again.map((s: { price: number }) => s.price), comparables: suggestions[0].comparables.length, cached, units, extraMetric: model.metrics.extraTargets?.[0]?.name };
     }, shop.products);
     await page.close();
-    expect(result.phases).toEqual(expect.arrayContaining(['embed', 'train']));
+    expect(result.phases).toEqual(expect.arrayContaining(['embed', 'features', 'mlp', 'stack']));
     expect(result.after).toBe(result.before);
     expect(result.prices.every((p: number) => p > 0 && Number.isFinite(p))).toBe(true);
     expect(result.again).toEqual(result.prices);

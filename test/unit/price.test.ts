@@ -24,7 +24,7 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
     const tf = await loadTf();
     const phases = new Set<string>();
     model = await trainPriceModel(train, { onProgress: (p) => phases.add(p.phase) });
-    expect([...phases]).toEqual(expect.arrayContaining(['embed', 'features', 'train']));
+    expect([...phases]).toEqual(expect.arrayContaining(['embed', 'features', 'ridge', 'mlp', 'neighbours', 'stack']));
     expect(model.metrics.trainedOn).toBe(train.length);
     const before = tf.memory().numTensors;
     const suggestions = await predictPrice(test, { model, comparables: 3 });
@@ -42,7 +42,12 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
       expect(Number.isFinite(s.price) && s.low <= s.price && s.price <= s.high).toBe(true);
       expect(s.comparables).toHaveLength(3);
       expect(s.comparables[0].similarity).toBeGreaterThanOrEqual(s.comparables[2].similarity);
+      expect(['high', 'medium', 'low']).toContain(s.confidence);
+      expect(Array.isArray(s.warnings)).toBe(true);
     }
+    // Per-product ranges: not one width for all.
+    const widths = new Set(suggestions.map((s) => Math.log(s.high / s.low).toFixed(2)));
+    expect(widths.size).toBeGreaterThan(5);
   });
 
   it('saves to a file and loads back with identical predictions', async () => {
@@ -54,6 +59,22 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
     expect(b.map((s) => s.price)).toEqual(a.map((s) => s.price));
     expect(loaded.encoderId).toBe(model.encoderId);
     loaded.dispose();
+  });
+
+  it('refuses a model saved in an older format with a clear message', async () => {
+    const bytes = await model.toBytes();
+    const magic = 'STORECAST-PRICE\n'.length;
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
+    const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
+    manifest.version = 1;
+    const json = new TextEncoder().encode(JSON.stringify(manifest));
+    const old = new Uint8Array(magic + 4 + json.length);
+    old.set(bytes.subarray(0, magic));
+    new DataView(old.buffer).setUint32(magic, json.length, true);
+    old.set(json, magic + 4);
+    const error = await errorOf(loadPriceModel(old));
+    expect(error.code).toBe('MODEL_LOAD_FAILED');
+    expect(error.message).toMatch(/version 1 price model; this storecast reads version 2.*Retrain/);
   });
 
   it('refuses a model saved with another encoder, and corrupt files', async () => {
@@ -138,5 +159,79 @@ describe('multi-task heads (extraTargets)', () => {
     expect((await errorOf(trainPriceModel(train, { extraTargets: ['rating'] }))).message).toMatch(/extra target 'rating'/);
     expect((await errorOf(trainPriceModel(train, { extraTargets: ['unitsSold', 'unitsSold'] }))).message).toMatch(/distinct/);
     expect((await errorOf(trainPriceModel(train, { extraTargets: 'unitsSold' as unknown as string[] }))).message).toMatch(/distinct/);
+  });
+});
+
+describe('honest suggestions for the catalog\'s own products, comparables that explain, confidence', () => {
+  const catalog = products.slice(0, 200);
+
+  it('never lets a catalog product see its own price, and never lists it as its own comparable', async () => {
+    // One product's price is absurd (×1000): its own suggestion must not follow it.
+    const target = catalog[7];
+    const poisoned = catalog.map((p) => (p.id === target.id ? { ...p, price: p.price! * 1000 } : p));
+    const model = await trainPriceModel(poisoned);
+    const [byId, byTitle] = await predictPrice([{ ...target, price: undefined }, { title: target.title, category: target.category }], { model, comparables: 5 });
+    for (const s of [byId, byTitle]) {
+      expect(s.price).toBeLessThan(target.price! * 20);
+      expect(s.comparables.some((c) => c.id === target.id || c.title === target.title)).toBe(false);
+      expect(s.warnings.map((w) => w.code)).toContain('CATALOG_PRODUCT');
+    }
+    // A product with a new id but the same title (a duplicate listing) is the same product.
+    const twin = await predictPrice({ ...target, id: 'new-listing' }, { model });
+    expect(twin.comparables.some((c) => c.title === target.title)).toBe(false);
+    model.dispose();
+  });
+
+  it('flags a product in an unseen script with low confidence, a reason, a warning and a wider range', async () => {
+    const model = await trainPriceModel(catalog);
+    const [latin, chinese] = await predictPrice([
+      { title: 'Xerox copy paper, 500 sheets', category: 'Office Supplies > Paper' },
+      { title: '无线蓝牙耳机 降噪 长续航', category: 'Technology > Accessories' },
+    ], { model });
+    expect(chinese.confidence).toBe('low');
+    expect(chinese.reason).toMatch(/Han script/);
+    expect(chinese.warnings.map((w) => w.code)).toContain('UNLIKE_CATALOG');
+    expect(Math.log(chinese.high / chinese.low)).toBeGreaterThan(Math.log(latin.high / latin.low));
+    expect(latin.confidence).not.toBe('low');
+    model.dispose();
+  });
+
+  it('beats the category median with only 50 products (small catalogs fall back, never worse)', async () => {
+    const small = products.filter((_, i) => i % 8 === 1).slice(0, 50);
+    const test = products.filter((_, i) => i % 8 === 4);
+    const model = await trainPriceModel(small);
+    const suggestions = await predictPrice(test, { model });
+    const byCategory = new Map<string, number[]>();
+    for (const p of small) byCategory.set(p.category!, [...(byCategory.get(p.category!) ?? []), p.price!]);
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const all = median(small.map((p) => p.price!));
+    const actual = test.map((p) => p.price!);
+    const baseline = rmsle(actual, test.map((p) => median(byCategory.get(p.category!) ?? [all])));
+    expect(rmsle(actual, suggestions.map((s) => s.price))).toBeLessThan(baseline);
+    expect(suggestions.every((s) => Number.isFinite(s.low) && Number.isFinite(s.high) && s.low > 0)).toBe(true);
+    model.dispose();
+  });
+});
+
+describe('local and worker price models are interchangeable', () => {
+  it('expose the same methods, and every worker-side model method has a handler', async () => {
+    const { PriceModelImpl } = await import('../../lib/price/model.js');
+    const { HandlePriceModel } = await import('../../lib/worker/index.js');
+    const { operations, PRICE_MODEL_METHODS } = await import('../../lib/worker/operations.js');
+    const publicMethods = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function').sort();
+    const getters = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((name) => Object.getOwnPropertyDescriptor(proto, name)?.get).sort();
+    expect(publicMethods(HandlePriceModel.prototype)).toEqual(publicMethods(PriceModelImpl.prototype));
+    expect(getters(HandlePriceModel.prototype)).toEqual(getters(PriceModelImpl.prototype));
+    // Every PriceModel method of the local model is served by a worker operation of the one typed table.
+    expect(Object.keys(PRICE_MODEL_METHODS).sort()).toEqual(publicMethods(PriceModelImpl.prototype));
+    for (const method of [...Object.values(PRICE_MODEL_METHODS), 'trainPriceModel', 'loadPriceModel'] as const) expect(typeof operations[method]).toBe('function');
+  });
+
+  it('predictPrice delegates to model.predict, so a worker-backed model works with it too', async () => {
+    const calls: unknown[][] = [];
+    const fake = { encoderId: 'x', metrics: {} as never, createdAt: '', save: async () => {}, toBytes: async () => new Uint8Array(), dispose: () => {}, predict: async (list: Product[], o?: { comparables?: number }) => { calls.push([list, o?.comparables]); return list.map(() => ({ price: 1, low: 1, high: 1, confidence: 'high' as const, comparables: [], warnings: [] })); } };
+    const s = await predictPrice({ title: 'Stapler' }, { model: fake, comparables: 2 });
+    expect(s.price).toBe(1);
+    expect(calls).toEqual([[[{ title: 'Stapler' }], 2]]);
   });
 });

@@ -1,0 +1,204 @@
+import { throwIfAborted, yieldToEventLoop } from '../errors.js';
+import type { ProgressReporter } from '../progress.js';
+import type { SparseRow } from './features.js';
+import type { FeaturizerState, ProductFeatures } from './featurizer.js';
+import { append, titleKey } from './featurizer.js';
+import { fitRidge, predictRidge } from './ridge.js';
+import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
+import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
+import { DEFAULT_TEMPERATURE, NEIGHBOURS, TEMPERATURES, denseInput, neighbourStats, pathPrefixes } from './members.js';
+import { gram, fitDenseRidge, predictDense, type DenseRidge } from './dense.js';
+import type { ExtraTarget } from './extras.js';
+import type { Product } from './types.js';
+
+/**
+ * Stage 4 of training: every member's out-of-fold predictions (each product's come from models
+ * that did not see its price), and the models new products get.
+ */
+const LAMBDAS = [0.01, 0.03, 0.1, 0.3];
+const LAMBDA_SEARCH_ROWS = 6000;
+const DENSE_LAMBDAS = [10, 100, 1000, 10000];
+const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
+const EMBEDDING_CANDIDATES = 40;
+/** The sparse MLP: one hidden layer of this width over binary n-gram presence (Mercari-style), then 64. */
+const MLP_CONFIG: Omit<MlpConfig, 'seed' | 'epochs'> = { hidden: 64, batch: 16, learningRate: 4e-3, binary: true };
+export const MLP_BINARY = MLP_CONFIG.binary;
+
+export const rmse = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
+};
+
+/** The validated catalog and its folds (stage 1). */
+export interface Prepared { priced: Product[]; skipped: number; extraTargets: ExtraTarget[]; extras: Float32Array; logPrices: Float64Array; folds: number; fold: Int32Array; epochs: number; seed: number }
+
+export const foldRows = (p: Prepared, f: number, inFold: boolean): number[] => Array.from(p.fold.keys()).filter((r) => (p.fold[r] === f) === inFold);
+
+/**
+ * Stage 4a: ridge, λ chosen on fold 0, out-of-fold predictions; the model for new products is the
+ * mean of the fold models (a linear model, so one weight vector: no refit on everything).
+ */
+export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; ridge: { weights: Float32Array; intercept: number; lambda: number } }> {
+  const oof = new Float64Array(rows.length);
+  const fitFold = (f: number, lambda: number): { weights: Float32Array; intercept: number } => {
+    const train = foldRows(p, f, false);
+    const model = fitRidge(train.map((r) => rows[r]), Float64Array.from(train, (r) => p.logPrices[r]), dimension, lambda);
+    for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
+    return model;
+  };
+  const total = LAMBDAS.length + p.folds - 1;
+  let done = 0;
+  let lambda = LAMBDAS[0];
+  let best = Infinity;
+  let fold0: { weights: Float32Array; intercept: number } | undefined;
+  const searched = foldRows(p, 0, true);
+  // On a large catalog λ is searched on a sample of fold 0 (the choice is stable; the fits are not cheap).
+  const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
+  const sampleTest = searched.slice(0, LAMBDA_SEARCH_ROWS / 3);
+  const large = sampleTrain.length < foldRows(p, 0, false).length;
+  for (const l of LAMBDAS) {
+    throwIfAborted(signal);
+    let model: { weights: Float32Array; intercept: number };
+    let error: number;
+    if (large) {
+      model = fitRidge(sampleTrain.map((r) => rows[r]), Float64Array.from(sampleTrain, (r) => p.logPrices[r]), dimension, l);
+      error = rmse(sampleTest.map((r) => predictRidge(rows[r], model)), sampleTest.map((r) => p.logPrices[r]));
+    } else {
+      model = fitFold(0, l);
+      error = rmse(searched.map((r) => oof[r]), searched.map((r) => p.logPrices[r]));
+    }
+    if (error < best) { best = error; lambda = l; fold0 = model; }
+    progress.report('ridge', ++done, total, 'folds');
+    await yieldToEventLoop();
+  }
+  if (large) fold0 = fitFold(0, lambda);
+  for (const r of searched) oof[r] = predictRidge(rows[r], fold0!);
+  const models = [fold0!];
+  for (let f = 1; f < p.folds; f++) {
+    throwIfAborted(signal);
+    models.push(fitFold(f, lambda));
+    progress.report('ridge', ++done, total, 'folds');
+    await yieldToEventLoop();
+  }
+  const weights = new Float32Array(dimension);
+  for (const m of models) for (let j = 0; j < dimension; j++) if (m.weights[j]) weights[j] += m.weights[j] / models.length;
+  const intercept = models.reduce((a, m) => a + m.intercept, 0) / models.length;
+  progress.finish('ridge');
+  return { oof, ridge: { weights, intercept, lambda } };
+}
+
+/** Stage 4b: the sparse MLP per fold; the fold models predict their held-out rows and, averaged, new products. */
+export async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featurizer: FeaturizerState, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; mlps: MlpWeights[]; target: { mean: number; sd: number } }> {
+  const n = features.length;
+  const mean = p.logPrices.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(p.logPrices.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
+  const position = mlpColumnMap(featurizer.mlpColumns, featurizer.idf.length);
+  const columns = featurizer.mlpColumns.length;
+  const rows = features.map((f) => toMlpRow(f.wordLevel, position, columns, MLP_CONFIG.binary));
+  const inputs = columns + features[0].dense.length;
+  const y = Float32Array.from(p.logPrices, (v) => (v - mean) / sd);
+  const config = { ...MLP_CONFIG, epochs: p.epochs };
+  const totalSteps = Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, config)).reduce((a, b) => a + b, 0);
+  let steps = 0;
+  const oof = new Float64Array(n);
+  const mlps: MlpWeights[] = [];
+  for (let f = 0; f < p.folds; f++) {
+    const train = foldRows(p, f, false);
+    const weights = await trainMlp(train.map((r) => rows[r]), Float32Array.from(train, (r) => y[r]), inputs, { ...config, seed: p.seed + f }, { signal, onStep: () => progress.report('mlp', ++steps, totalSteps, 'steps') });
+    for (const r of foldRows(p, f, true)) oof[r] = predictMlp(weights, rows[r]) * sd + mean;
+    mlps.push(weights);
+  }
+  progress.finish('mlp');
+  return { oof, mlps, target: { mean, sd } };
+}
+
+/** Stage 4d: the encoder ridge (embedding + quantities, closed form), λ chosen on fold 0, out of fold, then on everything. */
+export async function crossValidateEncoderRidge(p: Prepared, features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; model: DenseRidge }> {
+  const n = features.length;
+  const rows = features.map((f, i) => denseInput(embeddings.subarray(i * dims, (i + 1) * dims), f.dense));
+  const width = rows[0].length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const total = gram(rows, all, width);
+  const foldGram = (f: number): Float64Array => {
+    const out = gram(rows, foldRows(p, f, true), width);
+    for (let i = 0; i < out.length; i++) out[i] = total[i] - out[i];
+    return out;
+  };
+  const oof = new Float64Array(n);
+  let lambda = DENSE_LAMBDAS[0];
+  let best = Infinity;
+  const g0 = foldGram(0);
+  const train0 = foldRows(p, 0, false);
+  const test0 = foldRows(p, 0, true);
+  for (const l of DENSE_LAMBDAS) {
+    throwIfAborted(signal);
+    const model = fitDenseRidge(rows, p.logPrices, train0, g0, width, l);
+    const error = rmse(test0.map((r) => predictDense(model, rows[r])), test0.map((r) => p.logPrices[r]));
+    if (error < best) { best = error; lambda = l; }
+    await yieldToEventLoop();
+  }
+  for (let f = 0; f < p.folds; f++) {
+    const model = fitDenseRidge(rows, p.logPrices, foldRows(p, f, false), f === 0 ? g0 : foldGram(f), width, lambda);
+    for (const r of foldRows(p, f, true)) oof[r] = predictDense(model, rows[r]);
+    progress.report('neighbours', 0, 1, 'products');
+    await yieldToEventLoop();
+  }
+  return { oof, model: fitDenseRidge(rows, p.logPrices, all, total, width, lambda) };
+}
+
+/**
+ * Stage 4c: hybrid neighbours of every catalog product among the others (leave-one-out: what a new
+ * product would see), the fusion weight and the temperature chosen by the neighbour estimate's error.
+ */
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
+  const n = priced.length;
+  const baseline = embeddingBaseline(embeddings, dims);
+  const lexical = features.map((f) => f.lexical);
+  const index = new LexicalIndex(lexical);
+  const catalog = { embeddings, dims, lexical, index };
+  const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
+  const keys = priced.map((q) => titleKey(q.title));
+  const candidates: Candidate[][] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 200 === 0) { throwIfAborted(signal); progress.report('neighbours', i, n, 'products'); await yieldToEventLoop(); }
+    // Leave-one-out: the product itself, and any catalog twin with the same title, never count as its neighbour.
+    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => j === i || keys[j] === keys[i]));
+  }
+  let lexicalWeight = LEXICAL_WEIGHTS[1];
+  let temperature = DEFAULT_TEMPERATURE;
+  let best = Infinity;
+  for (const w of LEXICAL_WEIGHTS) {
+    const ranked = candidates.map((c) => rankCandidates(c, w, NEIGHBOURS));
+    for (const t of TEMPERATURES) {
+      const estimates = ranked.map((r) => neighbourStats(r, p.logPrices, NaN, t).estimate);
+      const valid = estimates.map((e, i) => (Number.isFinite(e) ? i : -1)).filter((i) => i >= 0);
+      const error = rmse(valid.map((i) => estimates[i]), valid.map((i) => p.logPrices[i]));
+      if (error < best) { best = error; lexicalWeight = w; temperature = t; }
+    }
+  }
+  progress.finish('neighbours');
+  return { candidates, lexicalWeight, temperature, baseline, index };
+}
+
+/** Median of a sorted list without its element at `skip`. */
+function medianWithout(sorted: number[], skip: number): number {
+  const length = sorted.length - 1;
+  const at = (j: number): number => sorted[j < skip ? j : j + 1];
+  return length % 2 ? at((length - 1) / 2) : (at(length / 2 - 1) + at(length / 2)) / 2;
+}
+
+/** Leave-one-out category medians: the median member exactly as a new product would get it, without the product's own price. */
+export function leaveOneOutMedians(leaves: string[], logPrices: Float64Array): Float64Array {
+  const groups = new Map<string, number[]>();
+  leaves.forEach((leaf, i) => { for (const prefix of ['', ...pathPrefixes(leaf)]) append(groups, prefix, logPrices[i]); });
+  for (const list of groups.values()) list.sort((a, b) => a - b);
+  return Float64Array.from(leaves, (leaf, i) => {
+    const prefixes = ['', ...pathPrefixes(leaf)];
+    for (let level = prefixes.length - 1; level >= 0; level--) {
+      const list = groups.get(prefixes[level])!;
+      if (list.length - 1 >= 1) return medianWithout(list, list.indexOf(logPrices[i]));
+    }
+    return logPrices[i];
+  });
+}

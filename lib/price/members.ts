@@ -1,0 +1,85 @@
+import type { Neighbour } from './neighbours.js';
+import { append } from './featurizer.js';
+
+/**
+ * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
+ * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, a ridge on the encoder's
+ * embedding with the parsed quantities (dense input), and the category median (the fallback a
+ * small catalog can always trust).
+ */
+export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'encoder ridge', 'category median'] as const;
+export const LEARNED_MEMBERS = [0, 1, 2, 3];
+/** Neighbours read for the estimate and its spread. */
+export const NEIGHBOURS = 10;
+/** Softmax temperature of the neighbour weights (on the fused similarity, 0–1): chosen by cross-validation from these. */
+export const TEMPERATURES = [0.03, 0.1, 0.3];
+export const DEFAULT_TEMPERATURE = 0.1;
+
+export interface NeighbourStats { estimate: number; spread: number; top: number }
+
+export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number, temperature = DEFAULT_TEMPERATURE): NeighbourStats {
+  if (!neighbours.length) return { estimate: fallback, spread: 1, top: 0 };
+  const top = neighbours[0].similarity;
+  let weight = 0;
+  let sum = 0;
+  for (const n of neighbours) {
+    const w = Math.exp((n.similarity - top) / temperature);
+    weight += w;
+    sum += w * logPrices[n.index];
+  }
+  const estimate = sum / weight;
+  let spread = 0;
+  for (const n of neighbours) spread += (Math.exp((n.similarity - top) / temperature) / weight) * (logPrices[n.index] - estimate) ** 2;
+  return { estimate, spread: Math.sqrt(spread), top };
+}
+
+/** Log-price medians per category path prefix ('a', 'a>b', ...), for the category-median member. */
+export interface CategoryMedians { byPath: Record<string, { median: number; count: number }>; global: number }
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export const pathPrefixes = (leaf: string): string[] => {
+  const levels = leaf ? leaf.split('>') : [];
+  return levels.map((_, i) => levels.slice(0, i + 1).join('>'));
+};
+
+export function fitCategoryMedians(leaves: string[], logPrices: ArrayLike<number>, rows?: number[]): CategoryMedians {
+  const take = rows ?? leaves.map((_, i) => i);
+  const groups = new Map<string, number[]>();
+  for (const r of take) for (const p of pathPrefixes(leaves[r])) append(groups, p, logPrices[r]);
+  return {
+    byPath: Object.fromEntries([...groups].map(([k, v]) => [k, { median: median(v), count: v.length }])),
+    global: median(take.map((r) => logPrices[r])),
+  };
+}
+
+/** Median of the deepest category level with a priced product. */
+export function categoryMedian(leaf: string, medians: CategoryMedians): number {
+  const prefixes = pathPrefixes(leaf);
+  for (let i = prefixes.length - 1; i >= 0; i--) {
+    const m = medians.byPath[prefixes[i]];
+    if (m && m.count >= 1) return m.median;
+  }
+  return medians.global;
+}
+
+/** Standard deviation of the learned members: where they disagree, the answer is less certain. */
+export function memberSpread(members: ArrayLike<number>): number {
+  let mean = 0;
+  for (const j of LEARNED_MEMBERS) mean += members[j] / LEARNED_MEMBERS.length;
+  let s = 0;
+  for (const j of LEARNED_MEMBERS) s += (members[j] - mean) ** 2;
+  return Math.sqrt(s / LEARNED_MEMBERS.length);
+}
+
+/** The dense input of the encoder ridge: the embedding scaled to unit-size coordinates, then the featurizer's dense slots. */
+export function denseInput(embedding: Float32Array, dense: Float32Array): Float32Array {
+  const z = new Float32Array(embedding.length + dense.length);
+  const scale = Math.sqrt(embedding.length);
+  for (let i = 0; i < embedding.length; i++) z[i] = embedding[i] * scale;
+  z.set(dense, embedding.length);
+  return z;
+}
