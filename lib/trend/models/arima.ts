@@ -42,7 +42,7 @@ const MAX_MODELS = 30;
 const SHORTLIST = 3;
 /** Only candidates screened within this many AICc units of the best are optimised. */
 const SHORTLIST_AICC = 4;
-const SEARCH_ITERATIONS = 60;
+const SEARCH_ITERATIONS = 40;
 /**
  * Relative change of the sum of squares at which the optimiser stops: AICc differences that small
  * decide nothing, and stopping there halves the evaluations.
