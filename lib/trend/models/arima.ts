@@ -70,40 +70,37 @@ function prepare(y: Float64Array, order: ArimaOrder, from: number, includeMean: 
  */
 class LagPool {
   readonly columns: Float64Array[] = [];
-  private readonly index = new Map<string, number>();
+  /** Column of each lag: w's at +lag, the residuals' at -lag (numeric keys: this runs per candidate). */
+  private readonly index = new Map<number, number>();
   private readonly xtx: Float64Array;
   private readonly xty: Float64Array;
 
   constructor(private readonly w: Float64Array, private readonly innovations: Float64Array, readonly from: number, m: number, seasonal: boolean) {
-    for (let i = 1; i <= MAX_P; i++) this.add('w', w, i);
-    for (let i = 1; i <= MAX_Q; i++) this.add('e', innovations, i);
-    if (seasonal) for (let j = 1; j <= MAX_SEASONAL; j++) { this.add('w', w, j * m); this.add('e', innovations, j * m); }
+    for (let i = 1; i <= MAX_P; i++) this.add(i);
+    for (let i = 1; i <= MAX_Q; i++) this.add(-i);
+    if (seasonal) for (let j = 1; j <= MAX_SEASONAL; j++) { this.add(j * m); this.add(-j * m); }
     ({ xtx: this.xtx, xty: this.xty } = crossProducts(this.columns, w, from));
   }
 
-  private add(kind: 'w' | 'e', x: Float64Array, lag: number): void {
-    const name = kind + lag;
-    if (this.index.has(name)) return;
-    const out = new Float64Array(x.length);
-    for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
-    this.index.set(name, this.columns.length);
-    this.columns.push(out);
+  private add(key: number): void {
+    if (this.index.has(key)) return;
+    this.index.set(key, this.columns.length);
+    this.columns.push(this.shifted(key));
   }
 
-  /** Least squares of w on the named lags, rows from `start` on (the shared products when start is `from`). */
-  regress(names: string[], start: number): Float64Array | undefined {
-    const picked = names.map((name) => this.index.get(name));
+  private shifted(key: number): Float64Array {
+    const x = key > 0 ? this.w : this.innovations;
+    const lag = Math.abs(key);
+    const out = new Float64Array(x.length);
+    for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
+    return out;
+  }
+
+  /** Least squares of w on the given lags, rows from `start` on (the shared products when start is `from`). */
+  regress(keys: number[], start: number): Float64Array | undefined {
+    const picked = keys.map((key) => this.index.get(key));
     if (start !== this.from || picked.some((k) => k === undefined)) {
-      const columns = names.map((name) => {
-        const k = this.index.get(name);
-        if (k !== undefined) return this.columns[k];
-        const x = name[0] === 'w' ? this.w : this.innovations;
-        const lag = Number(name.slice(1));
-        const out = new Float64Array(x.length);
-        for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
-        return out;
-      });
-      return leastSquares(columns, this.w, start);
+      return leastSquares(keys.map((key, i) => (picked[i] !== undefined ? this.columns[picked[i]!] : this.shifted(key))), this.w, start);
     }
     const p = picked.length;
     const K = this.columns.length;
@@ -127,14 +124,14 @@ function hannanRissanen(pool: LagPool, order: ArimaOrder, length: number): Float
   const { p, q, P, Q, m } = order;
   const count = p + q + P + Q;
   if (!count) return new Float64Array(0);
-  const names: string[] = [];
-  for (let i = 1; i <= p; i++) names.push(`w${i}`);
-  for (let i = 1; i <= q; i++) names.push(`e${i}`);
-  for (let j = 1; j <= P; j++) names.push(`w${j * m}`);
-  for (let j = 1; j <= Q; j++) names.push(`e${j * m}`);
+  const keys: number[] = [];
+  for (let i = 1; i <= p; i++) keys.push(i);
+  for (let i = 1; i <= q; i++) keys.push(-i);
+  for (let j = 1; j <= P; j++) keys.push(j * m);
+  for (let j = 1; j <= Q; j++) keys.push(-j * m);
   const start = Math.max(pool.from, p, P * m);
   if (length - start < count + 4) return undefined;
-  const beta = pool.regress(names, start);
+  const beta = pool.regress(keys, start);
   if (!beta) return undefined;
   const part = (offset: number, size: number): Float64Array => beta.subarray(offset, offset + size);
   return Float64Array.from([
@@ -188,14 +185,15 @@ function longAutoregression(w: Float64Array, m: number): Float64Array {
  * Fits one order by CSS. `from`: the first differenced point in the sum of squares, the same for
  * every candidate so their AICc compare like with like.
  */
-export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array; data?: Prepared }): ArimaFit | undefined {
+export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array; data?: Prepared; scratch?: Float64Array }): ArimaFit | undefined {
   const data = options.data ?? prepare(y, order, options.from, options.includeMean);
   const n = data.w.length;
   const count = order.p + order.q + order.P + order.Q;
   const effective = n - options.from;
   const k = count + (options.includeMean ? 1 : 0) + 1;
   if (effective < Math.max(8, k + 3)) return undefined;
-  const scratch = new Float64Array(n);
+  // The search passes one buffer for all its candidates (each fit is done before the next starts).
+  const scratch = options.scratch?.length === n ? options.scratch : new Float64Array(n);
   const polys = new Polynomials(order);
   const objective = (x: Float64Array): number => {
     polys.set(x);
@@ -232,6 +230,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const data = prepare(y, base, from, includeMean);
   const innovations = longAutoregression(data.w, period);
   const pool = new LagPool(data.w, innovations, from, period, seasonal);
+  const scratch = new Float64Array(data.w.length);
   const screened = new Map<string, { fit: ArimaFit; start: Float64Array } | undefined>();
   let best: { fit: ArimaFit; start: Float64Array } | undefined;
   // Every candidate is scored at its Hannan–Rissanen point; only the best few are optimised.
@@ -242,7 +241,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
     const order = { ...base, p, q, P, Q };
     if (screened.has(key(order)) || screened.size >= MAX_MODELS) return false;
     const start = hannanRissanen(pool, order, data.w.length);
-    const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data });
+    const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data, scratch });
     const entry = fit && start ? { fit, start } : undefined;
     screened.set(key(order), entry);
     if (entry && (!best || entry.fit.aicc < best.fit.aicc - 1e-9)) { best = entry; return true; }
@@ -266,7 +265,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const shortlist = [...screened.values()].filter((e): e is NonNullable<typeof e> => !!e && e.fit.aicc <= best!.fit.aicc + SHORTLIST_AICC).sort((a, b) => a.fit.aicc - b.fit.aicc).slice(0, SHORTLIST);
   let winner: ArimaFit | undefined;
   for (const { fit, start } of shortlist) {
-    const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data }) ?? fit;
+    const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data, scratch }) ?? fit;
     if (!winner || refined.aicc < winner.aicc) winner = refined;
   }
   return winner;
@@ -322,22 +321,27 @@ export function arimaForecast(fit: ArimaFit, history: Float64Array, horizon: num
     for (let h = 0; h < horizon; h++) next[h] = future[h] + (h - lag >= 0 ? next[h - lag] : base[base.length + h - lag]);
     future = next;
   }
-  // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B).
-  const phiStar = new Map<number, number>();
-  ar.lags.forEach((lag, k) => phiStar.set(lag, ar.coefficients[k]));
+  // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B), the polynomials as dense coefficient arrays
+  // (index = lag): this runs for every backtest window and final forecast.
+  let phiStar = new Float64Array((ar.lags.length ? ar.lags[ar.lags.length - 1] : 0) + 1);
+  ar.lags.forEach((lag, k) => { phiStar[lag] += ar.coefficients[k]; });
   for (const lag of lagsUsed) {
     // Multiply the polynomial 1 - Σ c_k B^k by (1 - B^lag).
-    const current = new Map(phiStar);
-    phiStar.set(lag, (phiStar.get(lag) ?? 0) + 1);
-    for (const [l, c] of current) phiStar.set(l + lag, (phiStar.get(l + lag) ?? 0) - c);
+    const next = new Float64Array(phiStar.length + lag);
+    next.set(phiStar);
+    next[lag] += 1;
+    for (let l = 1; l < phiStar.length; l++) next[l + lag] -= phiStar[l];
+    phiStar = next;
   }
-  const maAt = new Map<number, number>();
-  ma.lags.forEach((lag, k) => maAt.set(lag, ma.coefficients[k]));
+  const arLags: number[] = [];
+  for (let l = 1; l < phiStar.length; l++) if (phiStar[l] !== 0) arLags.push(l);
+  const maAt = new Float64Array(horizon);
+  ma.lags.forEach((lag, k) => { if (lag < horizon) maAt[lag] += ma.coefficients[k]; });
   const psi = new Float64Array(horizon);
   psi[0] = 1;
   for (let j = 1; j < horizon; j++) {
-    let v = maAt.get(j) ?? 0;
-    for (const [lag, c] of phiStar) if (lag <= j) v += c * psi[j - lag];
+    let v = maAt[j];
+    for (const lag of arLags) if (lag <= j) v += phiStar[lag] * psi[j - lag];
     psi[j] = v;
   }
   // Residual scale re-estimated on this history so frozen coefficients still get honest intervals.
