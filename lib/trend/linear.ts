@@ -35,6 +35,12 @@ export function solve(l: Float64Array, p: number, b: Float64Array): Float64Array
 
 /** Least squares of y on the columns (rows from `from` on), with a tiny ridge for near-collinear columns. */
 export function leastSquares(columns: Float64Array[], y: Float64Array, from: number): Float64Array | undefined {
+  const { xtx, xty } = crossProducts(columns, y, from);
+  return solveNormal(xtx, xty, columns.length);
+}
+
+/** XᵀX (p×p, row-major) and Xᵀy of the columns over rows from `from` on. */
+export function crossProducts(columns: Float64Array[], y: Float64Array, from: number): { xtx: Float64Array; xty: Float64Array } {
   const p = columns.length;
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
@@ -49,6 +55,11 @@ export function leastSquares(columns: Float64Array[], y: Float64Array, from: num
       xtx[j * p + i] = s;
     }
   }
+  return { xtx, xty };
+}
+
+/** Solves the normal equations XᵀX β = Xᵀy (XᵀX is overwritten with its ridged form). */
+export function solveNormal(xtx: Float64Array, xty: Float64Array, p: number): Float64Array | undefined {
   let trace = 0;
   for (let i = 0; i < p; i++) trace += xtx[i * p + i];
   for (let i = 0; i < p; i++) xtx[i * p + i] += 1e-9 * (trace / p) + 1e-12;

@@ -1,6 +1,6 @@
 import { nelderMead } from '../optimize.js';
 import { chooseDifferences, difference } from './differencing.js';
-import { leastSquares } from '../linear.js';
+import { crossProducts, leastSquares, solveNormal } from '../linear.js';
 import { Polynomials, residuals, toCoordinates } from './arma.js';
 
 export { chooseDifferences, difference, kpss, seasonalStrength } from './differencing.js';
@@ -42,7 +42,7 @@ const MAX_MODELS = 30;
 const SHORTLIST = 3;
 /** Only candidates screened within this many AICc units of the best are optimised. */
 const SHORTLIST_AICC = 4;
-const SEARCH_ITERATIONS = 100;
+const SEARCH_ITERATIONS = 40;
 /**
  * Relative change of the sum of squares at which the optimiser stops: AICc differences that small
  * decide nothing, and stopping there halves the evaluations.
@@ -63,36 +63,77 @@ function prepare(y: Float64Array, order: ArimaOrder, from: number, includeMean: 
 }
 
 /**
+ * The regressors every candidate of the search draws from: the differenced series and the long-AR
+ * residuals at lags 1…MAX_P (MAX_Q) and m, with their cross products over the rows from `from` on
+ * made once. A candidate's Hannan–Rissanen regression is then a small submatrix to solve, not a
+ * pass over the data per candidate.
+ */
+class LagPool {
+  readonly columns: Float64Array[] = [];
+  /** Column of each lag: w's at +lag, the residuals' at -lag (numeric keys: this runs per candidate). */
+  private readonly index = new Map<number, number>();
+  private readonly xtx: Float64Array;
+  private readonly xty: Float64Array;
+
+  constructor(private readonly w: Float64Array, private readonly innovations: Float64Array, readonly from: number, m: number, seasonal: boolean) {
+    for (let i = 1; i <= MAX_P; i++) this.add(i);
+    for (let i = 1; i <= MAX_Q; i++) this.add(-i);
+    if (seasonal) for (let j = 1; j <= MAX_SEASONAL; j++) { this.add(j * m); this.add(-j * m); }
+    ({ xtx: this.xtx, xty: this.xty } = crossProducts(this.columns, w, from));
+  }
+
+  private add(key: number): void {
+    if (this.index.has(key)) return;
+    this.index.set(key, this.columns.length);
+    this.columns.push(this.shifted(key));
+  }
+
+  private shifted(key: number): Float64Array {
+    const x = key > 0 ? this.w : this.innovations;
+    const lag = Math.abs(key);
+    const out = new Float64Array(x.length);
+    for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
+    return out;
+  }
+
+  /** Least squares of w on the given lags, rows from `start` on (the shared products when start is `from`). */
+  regress(keys: number[], start: number): Float64Array | undefined {
+    const picked = keys.map((key) => this.index.get(key));
+    if (start !== this.from || picked.some((k) => k === undefined)) {
+      return leastSquares(keys.map((key, i) => (picked[i] !== undefined ? this.columns[picked[i]!] : this.shifted(key))), this.w, start);
+    }
+    const p = picked.length;
+    const K = this.columns.length;
+    const xtx = new Float64Array(p * p);
+    const xty = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      xty[i] = this.xty[picked[i]!];
+      for (let j = 0; j < p; j++) xtx[i * p + j] = this.xtx[picked[i]! * K + picked[j]!];
+    }
+    return solveNormal(xtx, xty, p);
+  }
+}
+
+/**
  * Hannan–Rissanen starting values: residuals of a long autoregression stand in for the unobserved
  * errors, and one least-squares regression of the series on its own lags and those residuals gives
  * the ARMA coefficients (seasonal terms on lags m, 2m…; their cross terms left to the optimiser).
  * Cheap enough to score every candidate of the stepwise search by its CSS at this point.
  */
-function hannanRissanen(w: Float64Array, innovations: Float64Array, order: ArimaOrder, from: number, lagged: Map<string, Float64Array>): Float64Array | undefined {
+function hannanRissanen(pool: LagPool, order: ArimaOrder, length: number): Float64Array | undefined {
   const { p, q, P, Q, m } = order;
   const count = p + q + P + Q;
   if (!count) return new Float64Array(0);
-  // Lagged columns are shared by every candidate of the search: made once each.
-  const shifted = (x: Float64Array, lag: number): Float64Array => {
-    const name = `${x === w ? 'w' : 'e'}${lag}`;
-    let out = lagged.get(name);
-    if (!out) {
-      out = new Float64Array(x.length);
-      for (let t = lag; t < x.length; t++) out[t] = x[t - lag];
-      lagged.set(name, out);
-    }
-    return out;
-  };
-  const columns: Float64Array[] = [];
-  for (let i = 1; i <= p; i++) columns.push(shifted(w, i));
-  for (let i = 1; i <= q; i++) columns.push(shifted(innovations, i));
-  for (let j = 1; j <= P; j++) columns.push(shifted(w, j * m));
-  for (let j = 1; j <= Q; j++) columns.push(shifted(innovations, j * m));
-  const start = Math.max(from, p, P * m);
-  if (w.length - start < count + 4) return undefined;
-  const beta = leastSquares(columns, w, start);
+  const keys: number[] = [];
+  for (let i = 1; i <= p; i++) keys.push(i);
+  for (let i = 1; i <= q; i++) keys.push(-i);
+  for (let j = 1; j <= P; j++) keys.push(j * m);
+  for (let j = 1; j <= Q; j++) keys.push(-j * m);
+  const start = Math.max(pool.from, p, P * m);
+  if (length - start < count + 4) return undefined;
+  const beta = pool.regress(keys, start);
   if (!beta) return undefined;
-  const part = (offset: number, length: number): Float64Array => beta.subarray(offset, offset + length);
+  const part = (offset: number, size: number): Float64Array => beta.subarray(offset, offset + size);
   return Float64Array.from([
     ...toCoordinates(part(0, p), false),
     ...toCoordinates(part(p, q), true),
@@ -101,18 +142,38 @@ function hannanRissanen(w: Float64Array, innovations: Float64Array, order: Arima
   ]);
 }
 
-/** Residuals of a long AR (order about the seasonal period plus a few, at most a quarter of the data). */
+/**
+ * Residuals of a long AR (order about the seasonal period plus a few, at most a quarter of the data).
+ * Its lagged columns are shifts of one series, so their cross products follow each other along the
+ * diagonals: S(i+1, j+1) = S(i, j) plus the row that enters, minus the row that leaves. That makes
+ * the normal equations O(order · n) instead of O(order² · n).
+ */
 function longAutoregression(w: Float64Array, m: number): Float64Array {
   const order = Math.max(1, Math.min(Math.floor(w.length / 4), (m > 1 ? m : 0) + 4));
-  const columns = Array.from({ length: order }, (_, k) => {
-    const out = new Float64Array(w.length);
-    for (let t = k + 1; t < w.length; t++) out[t] = w[t - k - 1];
-    return out;
-  });
-  const beta = leastSquares(columns, w, order);
-  const out = new Float64Array(w.length);
+  const n = w.length;
+  // Column k (lag k + 1) over rows t = order … n-1: w[t - k - 1].
+  const xtx = new Float64Array(order * order);
+  const xty = new Float64Array(order);
+  for (let k = 0; k < order; k++) {
+    let s = 0;
+    let c = 0;
+    for (let t = order; t < n; t++) { s += w[t] * w[t - k - 1]; c += w[t - 1] * w[t - k - 1]; }
+    xty[k] = s;
+    xtx[k] = c;
+    xtx[k * order] = c;
+  }
+  for (let i = 0; i + 1 < order; i++) {
+    for (let j = i; j + 1 < order; j++) {
+      // Rows shift by one: row `order - 1` enters at lags (i+2, j+2), row n - 1 leaves.
+      const v = xtx[i * order + j] + w[order - 2 - i] * w[order - 2 - j] - w[n - 2 - i] * w[n - 2 - j];
+      xtx[(i + 1) * order + j + 1] = v;
+      xtx[(j + 1) * order + i + 1] = v;
+    }
+  }
+  const beta = solveNormal(xtx, xty, order);
+  const out = new Float64Array(n);
   if (!beta) return out;
-  for (let t = order; t < w.length; t++) {
+  for (let t = order; t < n; t++) {
     let f = 0;
     for (let k = 0; k < order; k++) f += beta[k] * w[t - k - 1];
     out[t] = w[t] - f;
@@ -124,14 +185,15 @@ function longAutoregression(w: Float64Array, m: number): Float64Array {
  * Fits one order by CSS. `from`: the first differenced point in the sum of squares, the same for
  * every candidate so their AICc compare like with like.
  */
-export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array; data?: Prepared }): ArimaFit | undefined {
+export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: number; includeMean: boolean; maxIterations?: number; start?: Float64Array; data?: Prepared; scratch?: Float64Array }): ArimaFit | undefined {
   const data = options.data ?? prepare(y, order, options.from, options.includeMean);
   const n = data.w.length;
   const count = order.p + order.q + order.P + order.Q;
   const effective = n - options.from;
   const k = count + (options.includeMean ? 1 : 0) + 1;
   if (effective < Math.max(8, k + 3)) return undefined;
-  const scratch = new Float64Array(n);
+  // The search passes one buffer for all its candidates (each fit is done before the next starts).
+  const scratch = options.scratch?.length === n ? options.scratch : new Float64Array(n);
   const polys = new Polynomials(order);
   const objective = (x: Float64Array): number => {
     polys.set(x);
@@ -167,7 +229,8 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const base = { p: 0, d, q: 0, P: 0, D, Q: 0, m: period };
   const data = prepare(y, base, from, includeMean);
   const innovations = longAutoregression(data.w, period);
-  const lagged = new Map<string, Float64Array>();
+  const pool = new LagPool(data.w, innovations, from, period, seasonal);
+  const scratch = new Float64Array(data.w.length);
   const screened = new Map<string, { fit: ArimaFit; start: Float64Array } | undefined>();
   let best: { fit: ArimaFit; start: Float64Array } | undefined;
   // Every candidate is scored at its Hannan–Rissanen point; only the best few are optimised.
@@ -177,8 +240,8 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
     if (p > from || (P && P * period > from)) return false;
     const order = { ...base, p, q, P, Q };
     if (screened.has(key(order)) || screened.size >= MAX_MODELS) return false;
-    const start = hannanRissanen(data.w, innovations, order, from, lagged);
-    const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data });
+    const start = hannanRissanen(pool, order, data.w.length);
+    const fit = start && fitArima(y, order, { from, includeMean, maxIterations: 0, start, data, scratch });
     const entry = fit && start ? { fit, start } : undefined;
     screened.set(key(order), entry);
     if (entry && (!best || entry.fit.aicc < best.fit.aicc - 1e-9)) { best = entry; return true; }
@@ -202,7 +265,7 @@ export function autoArima(y: Float64Array, m: number): ArimaFit | undefined {
   const shortlist = [...screened.values()].filter((e): e is NonNullable<typeof e> => !!e && e.fit.aicc <= best!.fit.aicc + SHORTLIST_AICC).sort((a, b) => a.fit.aicc - b.fit.aicc).slice(0, SHORTLIST);
   let winner: ArimaFit | undefined;
   for (const { fit, start } of shortlist) {
-    const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data }) ?? fit;
+    const refined = fitArima(y, fit.order, { from, includeMean, maxIterations: SEARCH_ITERATIONS, start, data, scratch }) ?? fit;
     if (!winner || refined.aicc < winner.aicc) winner = refined;
   }
   return winner;
@@ -258,22 +321,27 @@ export function arimaForecast(fit: ArimaFit, history: Float64Array, horizon: num
     for (let h = 0; h < horizon; h++) next[h] = future[h] + (h - lag >= 0 ? next[h - lag] : base[base.length + h - lag]);
     future = next;
   }
-  // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B).
-  const phiStar = new Map<number, number>();
-  ar.lags.forEach((lag, k) => phiStar.set(lag, ar.coefficients[k]));
+  // ψ-weights of AR(B)(1-B)^d(1-B^m)^D against MA(B), the polynomials as dense coefficient arrays
+  // (index = lag): this runs for every backtest window and final forecast.
+  let phiStar = new Float64Array((ar.lags.length ? ar.lags[ar.lags.length - 1] : 0) + 1);
+  ar.lags.forEach((lag, k) => { phiStar[lag] += ar.coefficients[k]; });
   for (const lag of lagsUsed) {
     // Multiply the polynomial 1 - Σ c_k B^k by (1 - B^lag).
-    const current = new Map(phiStar);
-    phiStar.set(lag, (phiStar.get(lag) ?? 0) + 1);
-    for (const [l, c] of current) phiStar.set(l + lag, (phiStar.get(l + lag) ?? 0) - c);
+    const next = new Float64Array(phiStar.length + lag);
+    next.set(phiStar);
+    next[lag] += 1;
+    for (let l = 1; l < phiStar.length; l++) next[l + lag] -= phiStar[l];
+    phiStar = next;
   }
-  const maAt = new Map<number, number>();
-  ma.lags.forEach((lag, k) => maAt.set(lag, ma.coefficients[k]));
+  const arLags: number[] = [];
+  for (let l = 1; l < phiStar.length; l++) if (phiStar[l] !== 0) arLags.push(l);
+  const maAt = new Float64Array(horizon);
+  ma.lags.forEach((lag, k) => { if (lag < horizon) maAt[lag] += ma.coefficients[k]; });
   const psi = new Float64Array(horizon);
   psi[0] = 1;
   for (let j = 1; j < horizon; j++) {
-    let v = maAt.get(j) ?? 0;
-    for (const [lag, c] of phiStar) if (lag <= j) v += c * psi[j - lag];
+    let v = maAt[j];
+    for (const lag of arLags) if (lag <= j) v += phiStar[lag] * psi[j - lag];
     psi[j] = v;
   }
   // Residual scale re-estimated on this history so frozen coefficients still get honest intervals.

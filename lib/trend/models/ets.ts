@@ -35,8 +35,9 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
 /**
  * The state-space recursion. It runs ~1,500 times per series during fitting, so the spec is turned
  * into flags once and log|forecast| is accumulated as a running product (one Math.log per 32 steps).
+ * The optimiser passes `out` to be filled instead of a new result object per call.
  */
-export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array): FilterResult {
+export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array, out?: FilterResult): FilterResult {
   const additiveError = spec.error === 'A';
   const seasonKind = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
   const positiveOnly = !additiveError || seasonKind === 2;
@@ -56,7 +57,7 @@ export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResidua
     const q = level + phi * slope;
     const s = seasonal[sIndex];
     const forecast = seasonKind === 1 ? q + s : seasonKind === 2 ? q * s : q;
-    if (positiveOnly && (!(forecast > 1e-10) || !(q > 1e-10))) return { sse: Infinity, logSumForecast: 0, level, slope, seasonal, ok: false };
+    if (positiveOnly && (!(forecast > 1e-10) || !(q > 1e-10))) return filled(out, Infinity, 0, level, slope, seasonal, false, undefined);
     const diff = y[t] - forecast;
     let e: number;
     if (additiveError) {
@@ -91,7 +92,19 @@ export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResidua
   }
   if (!additiveError) logSumForecast += Math.log(product);
   if (spec.trend === 'N') slope = 0;
-  return { sse, logSumForecast, level, slope, seasonal, ok: Number.isFinite(sse), residuals };
+  return filled(out, sse, logSumForecast, level, slope, seasonal, Number.isFinite(sse), residuals);
+}
+
+function filled(out: FilterResult | undefined, sse: number, logSumForecast: number, level: number, slope: number, seasonal: Float64Array, ok: boolean, residuals: Float64Array | undefined): FilterResult {
+  if (!out) return { sse, logSumForecast, level, slope, seasonal, ok, residuals };
+  out.sse = sse;
+  out.logSumForecast = logSumForecast;
+  out.level = level;
+  out.slope = slope;
+  out.seasonal = seasonal;
+  out.ok = ok;
+  out.residuals = residuals;
+  return out;
 }
 
 export function parameterCount(spec: EtsSpec): number {
@@ -122,18 +135,24 @@ export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resu
   const hasTrend = spec.trend !== 'N';
   const hasPhi = spec.trend === 'Ad';
   const hasSeason = spec.season !== 'N';
-  const decode = (x: Float64Array): EtsParams => {
+  // The objective runs hundreds of times per fit: it decodes into one parameter object and has the
+  // filter fill one result object, rather than allocating two per evaluation.
+  const decode = (x: Float64Array, target: EtsParams = { alpha: 0, beta: 0, gamma: 0, phi: 1, level: 0, slope: 0, seasonal }): EtsParams => {
     const alpha = 0.0001 + 0.9998 * sigmoid(x[0]);
     let i = 2;
-    const beta = hasTrend ? alpha * sigmoid(x[i++]) * 0.9999 : 0;
-    const slope = hasTrend ? slope0 + x[i++] * scale * 0.01 : 0;
-    const phi = hasPhi ? 0.8 + 0.18 * sigmoid(x[i++]) : 1;
-    const gamma = hasSeason ? (1 - alpha) * sigmoid(x[i++]) * 0.9999 : 0;
-    return { alpha, beta, gamma, phi, level: first + x[1] * scale * 0.1, slope, seasonal };
+    target.alpha = alpha;
+    target.beta = hasTrend ? alpha * sigmoid(x[i++]) * 0.9999 : 0;
+    target.slope = hasTrend ? slope0 + x[i++] * scale * 0.01 : 0;
+    target.phi = hasPhi ? 0.8 + 0.18 * sigmoid(x[i++]) : 1;
+    target.gamma = hasSeason ? (1 - alpha) * sigmoid(x[i++]) * 0.9999 : 0;
+    target.level = first + x[1] * scale * 0.1;
+    return target;
   };
   const scratch = new Float64Array(seasonal.length);
+  const working: EtsParams = { alpha: 0, beta: 0, gamma: 0, phi: 1, level: 0, slope: 0, seasonal };
+  const state: FilterResult = { sse: 0, logSumForecast: 0, level: 0, slope: 0, seasonal: scratch, ok: true, residuals: undefined };
   const objective = (x: Float64Array): number => {
-    const r = filter(y, spec, decode(x), false, scratch);
+    const r = filter(y, spec, decode(x, working), false, scratch, state);
     if (!r.ok || r.sse <= 0) return r.sse === 0 ? -1e300 : Infinity;
     return n * Math.log(r.sse) + 2 * r.logSumForecast;
   };
@@ -199,9 +218,9 @@ export function etsForecast(fit: EtsFit, history: Float64Array, horizon: number)
  * Iterations every candidate gets before the AICc shortlist, how many candidates are then fitted
  * further, and for how many more iterations (they resume from the screen's point on the same window).
  */
-const SCREEN_ITERATIONS = 30;
-const SHORTLIST = 3;
-const SHORTLIST_ITERATIONS = 50;
+const SCREEN_ITERATIONS = 15;
+const SHORTLIST = 2;
+const SHORTLIST_ITERATIONS = 30;
 
 /**
  * Automatic ETS: every admissible combination, best AICc wins. Candidates are screened with a short
