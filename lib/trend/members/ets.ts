@@ -6,7 +6,7 @@ import { primaryPeriod, withSeasonality, type Forecaster } from './seasonal.js';
 /** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
 const ETS_FIT_POINTS = 240;
 /** Iterations to re-estimate the selected ETS form without the backtest's held-out part, from the full fit's optimum. */
-const BACKTEST_REFIT_ITERATIONS = 15;
+const BACKTEST_REFIT_ITERATIONS = 30;
 /** R's ets() refuses longer seasonal periods; beyond it seasonality is handled by decomposition. */
 export const MAX_NATIVE_SEASONAL_PERIOD = 24;
 

@@ -218,9 +218,9 @@ export function etsForecast(fit: EtsFit, history: Float64Array, horizon: number)
  * Iterations every candidate gets before the AICc shortlist, how many candidates are then fitted
  * further, and for how many more iterations (they resume from the screen's point on the same window).
  */
-const SCREEN_ITERATIONS = 15;
-const SHORTLIST = 2;
-const SHORTLIST_ITERATIONS = 30;
+const SCREEN_ITERATIONS = 30;
+const SHORTLIST = 3;
+const SHORTLIST_ITERATIONS = 50;
 
 /**
  * Automatic ETS: every admissible combination, best AICc wins. Candidates are screened with a short
