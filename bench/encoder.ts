@@ -3,7 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DEFAULT_ENCODER, embedText, loadEncoder, rmsle, type Product } from '../lib/index.js';
 import { fitFeatureSpace, productText, sparseRow } from '../lib/price/features.js';
-import { knnEstimate, topK } from '../lib/price/neighbours.js';
+import { topK } from '../lib/price/neighbours.js';
+import { neighbourStats } from '../lib/price/members.js';
+
+/** Similarity-weighted mean of the neighbours' log-prices (the price model's own weighting). */
+const knnEstimate = (neighbours: Array<{ index: number; similarity: number }>, logPrices: ArrayLike<number>): number => neighbourStats(neighbours, logPrices, NaN, 0.05).estimate;
 import { table } from './results.js';
 import { has, readJsonl } from './data.js';
 

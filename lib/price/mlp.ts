@@ -49,7 +49,8 @@ export function toMlpRow(row: SparseRow, position: Int32Array, columns: number, 
 
 export interface MlpWeights { table: Float32Array; bias1: Float32Array; kernel2: Float32Array; bias2: Float32Array; kernel3: Float32Array; bias3: number; inputs: number; hidden: number }
 
-function seededOrder(n: number, seed: number): number[] {
+/** 0..n-1 in a seeded random order (Fisher–Yates on an LCG): the same folds and epochs on every run. */
+export function seededOrder(n: number, seed: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
   let s = seed >>> 0 || 1;
   for (let i = n - 1; i > 0; i--) {

@@ -22,20 +22,6 @@ export function topK(query: Float32Array, matrix: Float32Array, dims: number, k:
   return best;
 }
 
-/** Similarity-weighted mean of neighbour log-prices; the temperature sharpens towards the closest. */
-export function knnEstimate(neighbours: Array<{ index: number; similarity: number }>, logPrices: ArrayLike<number>, temperature = 0.05): number {
-  if (!neighbours.length) return NaN;
-  const top = neighbours[0].similarity;
-  let weight = 0;
-  let sum = 0;
-  for (const n of neighbours) {
-    const w = Math.exp((n.similarity - top) / temperature);
-    weight += w;
-    sum += w * logPrices[n.index];
-  }
-  return sum / weight;
-}
-
 export interface Neighbour { index: number; similarity: number }
 
 /** Candidates each side (lexical, embedding) contributes before fusion. */

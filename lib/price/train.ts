@@ -13,22 +13,12 @@ import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.j
 import { validateCatalog } from './validate.js';
 import { PriceModelImpl, type CatalogState } from './model.js';
 import type { PriceModel, Product, TrainPriceOptions } from './types.js';
+import { seededOrder } from './mlp.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
 /** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
-
-function seededShuffle(n: number, seed: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
 
 /** Stage 1: validation, options, folds. */
 function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
@@ -42,7 +32,7 @@ function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
   const extras = extraTargetMatrix(validated.priced, extraTargets);
   const priced = validated.priced.map((p) => withoutTargets(p, extraTargets));
   const fold = new Int32Array(priced.length);
-  seededShuffle(priced.length, seed).forEach((row, i) => { fold[row] = i % folds; });
+  seededOrder(priced.length, seed).forEach((row, i) => { fold[row] = i % folds; });
   return { priced, skipped: validated.skipped, extraTargets, extras, logPrices: Float64Array.from(priced, (p) => Math.log1p(p.price!)), folds, fold, epochs, seed };
 }
 

@@ -3,19 +3,10 @@ import { readFileSync } from 'node:fs';
 import { arimaForecast, autoArima, chooseDifferences, fitArima, kpss } from '../../lib/trend/models/arima.js';
 import { forecastTrend, mase } from '../../lib/index.js';
 import { SHARED, hasShared } from '../helpers.js';
+import { rng } from '../pricing-sim.js';
 
-/** Standard normal draws (mulberry32 + Box–Muller): reproducible, and free of minstd's first-draw bias. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+/** Standard normal draws (mulberry32 + Box–Muller, shared with the pricing simulator): reproducible. */
+const gaussian = (seed: number): (() => number) => rng(seed).normal;
 
 function ar1(n: number, phi: number, seed: number, mean = 10): Float64Array {
   const e = gaussian(seed);
