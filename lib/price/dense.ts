@@ -1,3 +1,4 @@
+import { cholesky, choleskySolve as solveFactored } from '../linalg.js';
 /**
  * Ridge regression on a dense input — the encoder's embedding next to the parsed quantities and
  * numeric attributes — solved in closed form: (ZᵀZ + λI) w = Zᵀ(y − ȳ) by Cholesky. The Gram
@@ -53,25 +54,7 @@ export function predictDense(model: DenseRidge, z: Float32Array): number {
 
 /** Cholesky factorisation and two triangular solves; a positive definite matrix by construction (λ > 0). */
 function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j * n + j];
-    }
-  }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * z[k];
-    z[i] = s / l[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-    x[i] = s / l[i * n + i];
-  }
-  return x;
+  const l = cholesky(a, n, 1e-12);
+  if (!l) throw new Error('dense ridge: the regularised Gram matrix is not positive definite');
+  return solveFactored(l, n, b);
 }

@@ -1,6 +1,9 @@
 import type { EtsParams, EtsSpec } from '../trend/models/ets.js';
 import { filtered } from './baseline.js';
-import { cholesky, choleskyInverse, choleskySolve } from './linalg.js';
+import { cholesky as choleskyFactor, choleskyInverse, choleskySolve } from '../linalg.js';
+
+/** A tiny ridge on the diagonal: the prior penalty does the real regularising. */
+const cholesky = (a: Float64Array, k: number): Float64Array | undefined => choleskyFactor(a, k, 1e-10);
 
 /**
  * The price/promotion regression of one product given its baseline's smoothing parameters:

@@ -1,37 +1,10 @@
 /** Small dense least-squares helpers (a few dozen columns at most). */
 
-/** Lower-triangular Cholesky factor of a p×p symmetric matrix (row-major); undefined if not positive definite. */
-export function cholesky(a: Float64Array, p: number): Float64Array | undefined {
-  const l = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[j * p + k];
-      if (i === j) {
-        if (!(s > 0)) return undefined;
-        l[i * p + i] = Math.sqrt(s);
-      } else l[i * p + j] = s / l[j * p + j];
-    }
-  }
-  return l;
-}
+import { cholesky, choleskySolve } from '../linalg.js';
 
+export { cholesky };
 /** Solves (L Lᵀ) x = b. */
-export function solve(l: Float64Array, p: number, b: Float64Array): Float64Array {
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * p + k] * z[k];
-    z[i] = s / l[i * p + i];
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= l[k * p + i] * x[k];
-    x[i] = s / l[i * p + i];
-  }
-  return x;
-}
+export const solve = (l: Float64Array, p: number, b: Float64Array): Float64Array => choleskySolve(l, p, b);
 
 /** Least squares of y on the columns (rows from `from` on), with a tiny ridge for near-collinear columns. */
 export function leastSquares(columns: Float64Array[], y: Float64Array, from: number): Float64Array | undefined {

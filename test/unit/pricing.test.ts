@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fitDemand, loadDemandModel, optimizePrice, type DemandModel, type DemandObservation } from '../../lib/pricing/index.js';
 import { StorecastError } from '../../lib/errors.js';
 import * as storecast from '../../lib/index.js';
-import { cholesky, choleskyInverse, choleskySolve } from '../../lib/pricing/linalg.js';
+import { cholesky, choleskyInverse, choleskySolve } from '../../lib/linalg.js';
 import { rng, simulateDemand, simulateScanner } from '../pricing-sim.js';
 
 async function expectInvalid(run: () => Promise<unknown>, message: RegExp): Promise<StorecastError> {

@@ -1,14 +1,15 @@
 /**
- * The few dense operations the demand regressions need (a handful of columns per product): a
- * Cholesky factorisation of a symmetric positive-definite k×k matrix (row-major), solve and inverse.
- * A tiny ridge on the diagonal keeps nearly collinear columns (a product's initial level and a
- * driver it never varied) solvable; the prior penalty does the real regularising.
+ * The dense linear algebra of the small regressions (ARIMA, covariate effects, demand, the price
+ * model's dense ridge): a Cholesky factorisation of a symmetric positive-definite k×k matrix
+ * (row-major), solve and inverse. `relativeJitter` adds that share of the largest diagonal entry to
+ * the diagonal, which keeps nearly collinear columns solvable (the demand model's initial level and
+ * a driver a product never varied); undefined when the matrix is not positive definite.
  */
-export function cholesky(a: Float64Array, k: number): Float64Array | undefined {
+export function cholesky(a: Float64Array, k: number, relativeJitter = 0): Float64Array | undefined {
   const l = new Float64Array(k * k);
   let scale = 0;
   for (let i = 0; i < k; i++) scale = Math.max(scale, Math.abs(a[i * k + i]));
-  const jitter = 1e-10 * (scale || 1);
+  const jitter = relativeJitter * (scale || 1);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
       let s = a[i * k + j];
