@@ -34,7 +34,14 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       }
     }
     const titles = has('price/benchmark/amazon_india/train.jsonl') ? readJsonl('price/benchmark/amazon_india/train.jsonl').map((p) => p.title) : [];
-    for (const device of ['wasm', 'webgpu']) {
+    // WebGPU is timed only on a hardware adapter: on SwiftShader (this machine) it measures the emulator.
+    const gpu = await h.page.evaluate(async () => {
+      const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string; vendor?: string } } | null> } }).gpu?.requestAdapter();
+      return adapter ? `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''}`.trim() : 'none';
+    });
+    const software = /swiftshader|llvmpipe|none/i.test(gpu);
+    if (software) rows.push(['embedText on webgpu', `adapter: ${gpu}`, 'not timed (software GPU)']);
+    for (const device of software ? ['wasm'] : ['wasm', 'webgpu']) {
       if (!titles.length) break;
       const page = await h.newPage();
       const result = await page.evaluate(async ({ titles, device }) => {
