@@ -36,16 +36,18 @@ export function productText(p: Product): string {
   return parts.join('. ');
 }
 
-function addGroup(target: Map<number, number>, features: string[], weight: number): void {
-  if (!features.length) return;
+/** Adds one field's hashed features to `target`: sublinear term frequency, the group L2-normalised so long fields do not drown short ones. */
+export function addHashedGroup(target: Map<number, number>, hashes: number[], weight: number): void {
+  if (!hashes.length) return;
   const counts = new Map<number, number>();
-  for (const f of features) { const h = hash(f); counts.set(h, (counts.get(h) ?? 0) + 1); }
-  // Sublinear term frequency, then each group is L2-normalised so long fields do not dominate.
+  for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
   let norm = 0;
   for (const [h, c] of counts) { const v = 1 + Math.log(c); counts.set(h, v); norm += v * v; }
   norm = Math.sqrt(norm);
   for (const [h, v] of counts) target.set(h, (target.get(h) ?? 0) + (weight * v) / norm);
 }
+
+const addGroup = (target: Map<number, number>, features: string[], weight: number): void => addHashedGroup(target, features.map(hash), weight);
 
 function charGrams(text: string, min: number, max: number): string[] {
   const out: string[] = [];

@@ -1,4 +1,4 @@
-import { hash32, signedLog, words, type SparseRow } from './features.js';
+import { addHashedGroup, hash32, signedLog, words, type SparseRow } from './features.js';
 import { UNIT_KINDS, quantitiesByKind, quantityTokens, type UnitKind } from './units.js';
 import type { Product } from './types.js';
 
@@ -42,16 +42,6 @@ function addGroup(target: Map<number, number>, features: string[], weight: numbe
   addHashedGroup(target, features.map((f) => hash32(f) & (HASH_SIZE - 1)), weight);
 }
 
-function addHashedGroup(target: Map<number, number>, hashes: number[], weight: number): void {
-  if (!hashes.length) return;
-  const counts = new Map<number, number>();
-  for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
-  // Sublinear term frequency; each group is L2-normalised so long fields do not drown short ones.
-  let norm = 0;
-  for (const [h, c] of counts) { const v = 1 + Math.log(c); counts.set(h, v); norm += v * v; }
-  norm = Math.sqrt(norm);
-  for (const [h, v] of counts) target.set(h, (target.get(h) ?? 0) + (weight * v) / norm);
-}
 
 const FNV_PRIME = 0x01000193;
 const CHAR_PREFIX_HASH = hash32('c:');

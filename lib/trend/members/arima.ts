@@ -2,7 +2,7 @@ import { arimaForecast, arimaLabel, autoArima, refitArima, type ArimaFit } from 
 import { deseasonalise } from '../seasonality.js';
 import { normalBands, type ForecastModel } from '../model.js';
 import { MAX_NATIVE_SEASONAL_PERIOD } from './ets.js';
-import { primaryPeriod, withSeasonality, type Forecaster } from './seasonal.js';
+import { primaryPeriod, recentCycles, withSeasonality, type Forecaster } from './seasonal.js';
 
 /** ARIMA is fitted on at most this many recent points (or six cycles): enough to estimate, bounded cost. */
 const ARIMA_FIT_POINTS = 240;
@@ -26,8 +26,7 @@ export const arimaModel: ForecastModel = {
     const native = decompositions.length === 1 && primary <= MAX_NATIVE_SEASONAL_PERIOD;
     const period = native ? primary : 1;
     const points = Math.max(ARIMA_FIT_POINTS, 6 * period);
-    // Windows start on a cycle boundary so seasonal lags line up with absolute positions.
-    const recent = (history: Float64Array): Float64Array => history.subarray(Math.max(0, Math.floor((history.length - points) / period) * period));
+    const recent = (history: Float64Array): Float64Array => recentCycles(history, points, period);
     const input = native ? y : deseasonalise(y, decompositions);
     const finalFit = autoArima(recent(input), period);
     if (!finalFit) return undefined;

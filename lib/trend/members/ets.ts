@@ -1,7 +1,7 @@
 import { autoEts, etsForecast, fitEts, type EtsFit } from '../models/ets.js';
 import { deseasonalise } from '../seasonality.js';
 import { normalBands, type ForecastModel } from '../model.js';
-import { primaryPeriod, withSeasonality, type Forecaster } from './seasonal.js';
+import { primaryPeriod, recentCycles, withSeasonality, type Forecaster } from './seasonal.js';
 
 /** ETS is fitted on at most this many recent points per period of seasonality: enough to estimate, bounded cost. */
 const ETS_FIT_POINTS = 240;
@@ -22,8 +22,7 @@ export const etsModel: ForecastModel = {
     const primary = primaryPeriod(decompositions);
     const nativeSeason = decompositions.length === 1 && primary <= MAX_NATIVE_SEASONAL_PERIOD;
     const points = Math.max(ETS_FIT_POINTS, 4 * primary);
-    // Windows start on a cycle boundary so seasonal states line up with absolute positions.
-    const recent = (history: Float64Array): Float64Array => history.subarray(Math.max(0, Math.floor((history.length - points) / primary) * primary));
+    const recent = (history: Float64Array): Float64Array => recentCycles(history, points, primary);
     const input = nativeSeason ? y : deseasonalise(y, decompositions);
     const finalFit = autoEts(recent(input), primary, { allowSeasonal: nativeSeason });
     if (!finalFit) return undefined;
