@@ -97,7 +97,10 @@ async function readBody(response: Response, onBytes: (loaded: number, total: num
 export async function diagnoseServedFile(url: string, setting: FileSetting): Promise<string | undefined> {
   try {
     const response = await fetch(url);
-    const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 64);
+    // The first bytes tell an HTML page from the file: the rest (27 MB for onnxruntime) is not downloaded.
+    const reader = response.body?.getReader();
+    const head = reader ? ((await reader.read()).value ?? new Uint8Array()).subarray(0, 64) : new Uint8Array(await response.arrayBuffer()).subarray(0, 64);
+    await reader?.cancel();
     if (!response.ok) return `${url}: HTTP ${response.status}.${settingHint(setting)}`;
     if (looksLikeHtml(head, response.headers.get('content-type'))) return htmlInsteadOfFile(url, setting).message;
   } catch (error) {
