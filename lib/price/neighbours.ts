@@ -85,16 +85,6 @@ export class LexicalIndex {
   }
 }
 
-export function sparseDot(a: SparseRow, b: SparseRow): number {
-  // Both rows list their features once; a small map of the shorter one is enough.
-  const [short, long] = a.indices.length <= b.indices.length ? [a, b] : [b, a];
-  const map = new Map<number, number>();
-  for (let k = 0; k < short.indices.length; k++) map.set(short.indices[k], short.values[k]);
-  let s = 0;
-  for (let k = 0; k < long.indices.length; k++) { const v = map.get(long.indices[k]); if (v !== undefined) s += v * long.values[k]; }
-  return s;
-}
-
 /**
  * How the two similarities are fused. Encoder cosines sit in a narrow band (unrelated products
  * often score 0.8+), so they are rescaled by the catalog's typical cosine `embeddingBaseline`:
