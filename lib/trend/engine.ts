@@ -182,7 +182,7 @@ function plan(a: Analysis, candidates: ForecastModel[], origins: number[], batch
   }
   const windowErrors = windows.map((list, w) => members.map((_, i) => list[i] && meanAbsoluteError(observed.subarray(origins[w], origins[w] + holdout), list[i]!.mean)));
   const backtested = origins.length > 0 && windowErrors[0].some((e) => e !== undefined);
-  const weights = backtested ? backtestWeights(windowErrors, members.map((m) => !!m.model.zeroShot)) : members.map(() => 1 / members.length);
+  const weights = backtested ? backtestWeights(windowErrors, members.map((m) => (typeof m.model.zeroShot === 'function' ? m.model.zeroShot(a.context) : !!m.model.zeroShot))) : members.map(() => 1 / members.length);
   const calibration = backtested && !intermittent ? intervalCalibration(observed, origins, windows, weights) : 1;
   const finals = members.map((m) => {
     if (!m.fitted) return undefined;

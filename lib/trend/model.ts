@@ -83,10 +83,11 @@ export interface ForecastModel {
    */
   readonly ownCovariates?: boolean;
   /**
-   * Zero-shot: it was not fitted to this series, so it joins an ensemble only where it beat every
-   * fitted member on the latest backtest window (a small weight for a poor member still costs accuracy).
+   * Zero-shot on this series: it was neither fitted to it nor trained on series like it, so it
+   * joins an ensemble only where it beat every fitted member on the latest backtest window (a
+   * small weight for a poor member still costs accuracy). A function decides per series.
    */
-  readonly zeroShot?: boolean;
+  readonly zeroShot?: boolean | ((series: SeriesContext) => boolean);
   /** Backtest windows it forecasts (default all); batching members may do fewer to save time. */
   readonly backtestWindows?: number;
   /** Per-series fit on `series.y.subarray(0, trainLength)`; undefined when it cannot fit this series. */

@@ -11,6 +11,11 @@ export const CANDIDATE_PERIODS: Record<Frequency, number[]> = {
 };
 const UNKNOWN_FREQUENCY_PERIODS = [7, 12, 24, 4, 52];
 
+/** The periods to test for a frequency (a guess list when it is unknown). */
+export function candidatePeriods(frequency: Frequency | undefined): number[] {
+  return frequency ? CANDIDATE_PERIODS[frequency] : UNKNOWN_FREQUENCY_PERIODS;
+}
+
 export function autocorrelation(values: ArrayLike<number>, maxLag: number): Float64Array {
   const n = values.length;
   let mean = 0;
@@ -129,7 +134,7 @@ export function detectSeasonality(values: ArrayLike<number>, frequency: Frequenc
     if (given < 2 || values.length < 2 * Math.round(given)) return [];
     return [decompose(values, given)];
   }
-  const candidates = frequency ? CANDIDATE_PERIODS[frequency] : UNKNOWN_FREQUENCY_PERIODS;
+  const candidates = candidatePeriods(frequency);
   const found: Decomposition[] = [];
   let working: ArrayLike<number> = values;
   for (const period of candidates) {

@@ -20,23 +20,44 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
     i80.lower.forEach((l, h) => expect(i95.lower[h] <= l && l <= r.forecast[h] && r.forecast[h] <= i80.upper[h] && i80.upper[h] <= i95.upper[h]).toBe(true));
   });
 
+  it('forecasts what tools/trend/train_lstm.py computed for the same series (the page normalises as training did)', async () => {
+    const model = await loadTrendModel();
+    const reference = model.manifest.reference ?? [];
+    expect(reference.map((r) => r.frequency)).toEqual(['hourly', 'weekly']);
+    // The same formulas as reference_series() in the training script.
+    const make = (frequency: string, n: number): number[] => Array.from({ length: n }, (_, t) => (frequency === 'hourly' ? 100 * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 24)) * (1 + 0.002 * t) : 50 + 0.5 * t + 5 * Math.cos(t)));
+    for (const r of reference) {
+      const result = await forecastTrend({ values: make(r.frequency, r.length), frequency: r.frequency }, { horizon: r.horizon, model: 'lstm', trendModel: model });
+      result.forecast.forEach((v, h) => expect(Math.abs(v - r.median[h]) / r.median[h]).toBeLessThan(1e-3));
+    }
+    model.dispose();
+  });
+
   it('is part of the auto ensemble with a reported weight', async () => {
     const r = await forecastTrend({ values: weekly(200), frequency: 'daily' }, { horizon: 14 });
     expect(r.model.members!.map((m) => m.name)).toContain('lstm');
   });
 
-  it.skipIf(!hasShared('forecast/m4/Weekly-train.csv'))('takes part only where it beat every statistical member on the backtest (M4 Weekly)', async () => {
-    const series = readM4('forecast/m4/Weekly-train.csv').series.slice(0, 40).map((values) => ({ values, frequency: 'weekly' as const }));
-    const withNetwork = await forecastTrends(series, { horizon: 13 });
-    const without = await forecastTrends(series, { horizon: 13, neural: false });
-    const weightOf = (r: (typeof withNetwork)[number]): number => r.model.members?.find((m) => m.name === 'lstm')?.weight ?? 0;
-    const admitted = withNetwork.filter((r) => weightOf(r) > 0).length;
-    expect(admitted).toBeGreaterThan(0);
-    expect(admitted).toBeLessThan(series.length);
-    withNetwork.forEach((r, i) => {
-      if (weightOf(r) > 0) expect(r.forecast).not.toEqual(without[i].forecast);
-      else expect(r.forecast).toEqual(without[i].forecast); // listed with weight 0, combined without it
-    });
+  it.skipIf(!hasShared('forecast/m4/Weekly-train.csv'))('is weighted by its backtest on a frequency it was trained on, and only where it beat every statistical member on others (M4 Weekly)', async () => {
+    const values = readM4('forecast/m4/Weekly-train.csv').series.slice(0, 40);
+    const weightOf = (r: Awaited<ReturnType<typeof forecastTrends>>[number]): number => r.model.members?.find((m) => m.name === 'lstm')?.weight ?? 0;
+    const admittedAs = async (frequency: 'weekly' | 'monthly'): Promise<number> => {
+      const series = values.map((v) => ({ values: v, frequency }));
+      const withNetwork = await forecastTrends(series, { horizon: 13 });
+      const without = await forecastTrends(series, { horizon: 13, neural: false });
+      withNetwork.forEach((r, i) => {
+        if (weightOf(r) > 0) expect(r.forecast).not.toEqual(without[i].forecast);
+        else expect(r.forecast).toEqual(without[i].forecast); // listed with weight 0, combined without it
+      });
+      return withNetwork.filter((r) => weightOf(r) > 0).length;
+    };
+    const model = await loadTrendModel();
+    expect(model.manifest.trainedFrequencies).toContain('weekly');
+    expect(model.manifest.trainedFrequencies).not.toContain('monthly');
+    model.dispose();
+    const trained = await admittedAs('weekly');
+    const untrained = await admittedAs('monthly');
+    expect(trained).toBeGreaterThan(untrained);
   });
 
   it('moves its forecast when a known-future promotion covariate is set', async () => {

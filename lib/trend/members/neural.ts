@@ -16,23 +16,24 @@ function toBands(f: MemberForecast, levels: number[]): ModelForecast {
 
 /**
  * The pretrained global LSTM (zero-shot, or fine-tuned with fineTuneTrendModel) as a batching
- * member: all series' windows run as one tensor batch. It reads the covariates itself, forecasts
- * the latest backtest window only (three would triple its cost in the page), and joins only where
- * its 64-step input holds a full cycle of every detected season.
+ * member: all series' windows (every backtest window and the final forecast) run as one tensor
+ * batch. It reads the covariates itself.
  */
 export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastModel {
+  let trained: readonly string[] = [];
   return {
     name: 'lstm',
     ownCovariates: true,
-    zeroShot: true,
-    backtestWindows: 1,
+    // Weighted by its backtest like a fitted member on the frequencies it was trained on; elsewhere
+    // it joins only where it beat every statistical member.
+    zeroShot: (series) => !series.prepared.frequency || !trained.includes(series.prepared.frequency),
     async batch(requests, context): Promise<BatchOutcome> {
       const result = await neuralForecasts(requests.map((r) => ({
         prepared: r.series.prepared,
         cuts: r.cuts,
         horizon: r.horizon,
-        unfit: context.required ? undefined : (window: number) => (r.series.decompositions.every((d) => d.period <= window) ? undefined : `its ${window}-step input window cannot hold a full cycle of this series' seasonality`),
       })), { required: context.required, model: options.trendModel, signal: context.signal });
+      if (result) trained = result.trainedFrequencies;
       if (!result) {
         return { forecasts: requests.map(() => undefined), skipped: requests.map(() => undefined), unavailable: `The pretrained LSTM could not be loaded (${trendModelLoadFailure() ?? 'unknown reason'}); this forecast uses the statistical models only.` };
       }

@@ -5,6 +5,7 @@ import { ensureRuntime } from '../../runtime/index.js';
 import { progressReporter, type LongTaskOptions } from '../../progress.js';
 import type { PreparedSeries } from '../prepare.js';
 import type { MemberForecast } from '../types.js';
+import { networkPeriod, normaliseWindow, type NormalisationSpec } from './normalise.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -17,6 +18,11 @@ export interface TrendModelManifest {
   quantiles: number[];
   units: number;
   covariates: number;
+  normalisation: NormalisationSpec;
+  /** Frequencies its training data covered well (real series of that frequency): there it is weighted like a fitted member. */
+  trainedFrequencies: string[];
+  /** Forecasts the training script computed with the quantised weights, for fixed series (a test recomputes them). */
+  reference?: { frequency: 'hourly' | 'weekly'; length: number; horizon: number; median: number[] }[];
   weights: { name: string; shape: number[]; dtype: 'uint8' | 'float32'; min: number; scale: number; offset: number; length: number }[];
 }
 
@@ -51,8 +57,8 @@ function dequantize(spec: TrendModelManifest['weights'][number], bytes: Uint8Arr
 export async function loadTrendModel(url?: string, options: LongTaskOptions = {}): Promise<TrendModel> {
   const base = url ?? joinUrl(env.modelBaseUrl === '/models/' ? await defaultModelBase() : env.modelBaseUrl, 'trend-lstm/');
   const manifest = await readJson<TrendModelManifest>(joinUrl(base, 'model.json'), { signal: options.signal, setting: url ? 'none' : 'modelBaseUrl' });
-  if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 1) {
-    throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model (format ${String(manifest.format)} v${String(manifest.version)}).`);
+  if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 2 || manifest.normalisation?.kind !== 'seasonal-level-log') {
+    throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model of this version (format ${String(manifest.format)} v${String(manifest.version)}; this storecast reads v2, written by tools/trend/train_lstm.py).`);
   }
   const bytes = await readModelFile(joinUrl(base, 'weights.bin'), { ...options, phase: 'load-trend-model', setting: url ? 'none' : 'modelBaseUrl' });
   const expected = manifest.weights.reduce((a, w) => Math.max(a, w.offset + w.length * (w.dtype === 'float32' ? 4 : 1)), 0);
@@ -102,27 +108,26 @@ async function getDefaultModel(required: boolean): Promise<TrendModel | undefine
   }
 }
 
-interface Window { past: Float32Array; future: Float32Array; scale: number }
+interface Window { past: Float32Array; future: Float32Array; season: Float64Array; level: number; shift: number }
 
-function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, covariates: Float64Array[], covariateScale: number[]): Window {
+/** The network's input for a forecast from `end`: normalised values, observed mask, covariates past and future. */
+function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, period: number, covariates: Float64Array[], covariateScale: number[]): Window | undefined {
+  const normalised = normaliseWindow(m.normalisation, m.window, m.horizon, values, end, period);
+  if (!normalised) return undefined;
   const start = Math.max(0, end - m.window);
   const channels = 2 + m.covariates;
   const past = new Float32Array(m.window * channels);
   const future = new Float32Array(m.horizon * m.covariates);
-  let scale = 0;
-  for (let t = start; t < end; t++) scale += Math.abs(values[t]);
-  scale = scale / (end - start) || 1;
-  const offset = m.window - (end - start);
-  for (let t = start; t < end; t++) {
-    const row = (offset + t - start) * channels;
-    past[row] = values[t] / scale;
-    past[row + 1] = 1;
-    covariates.forEach((c, k) => { past[row + 2 + k] = c[t] / covariateScale[k]; });
+  for (let i = 0; i < m.window; i++) {
+    past[i * channels] = normalised.x[i];
+    past[i * channels + 1] = normalised.observed[i];
   }
+  const offset = m.window - (end - start);
   covariates.forEach((c, k) => {
+    for (let t = start; t < end; t++) past[(offset + t - start) * channels + 2 + k] = c[t] / covariateScale[k];
     for (let h = 0; h < m.horizon && end + h < c.length; h++) future[h * m.covariates + k] = c[end + h] / covariateScale[k];
   });
-  return { past, future, scale };
+  return { past, future, season: normalised.season, level: normalised.level, shift: normalised.shift };
 }
 
 function covariateChannels(m: TrendModelManifest, p: PreparedSeries): { channels: Float64Array[]; scales: number[] } {
@@ -132,9 +137,10 @@ function covariateChannels(m: TrendModelManifest, p: PreparedSeries): { channels
   return { channels, scales };
 }
 
-function toForecast(m: TrendModelManifest, output: Float32Array, row: number, scale: number, horizon: number): MemberForecast {
+function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number): MemberForecast {
   const q = m.quantiles.length;
-  const at = (h: number, k: number): number => output[(row * m.horizon + h) * q + k] * scale;
+  // The network forecasts log((value + shift) / (season · level)).
+  const at = (h: number, k: number): number => Math.exp(output[(row * m.horizon + h) * q + k]) * w.level * w.season[m.window + h] - w.shift;
   const perQuantile = m.quantiles.map((_, k) => Array.from({ length: horizon }, (_, h) => at(h, k)));
   // Independent quantile heads can cross; sorting per step restores a valid distribution.
   for (let h = 0; h < horizon; h++) {
@@ -156,15 +162,13 @@ export interface NeuralRequest {
   cuts: number[];
   /** Steps to forecast from each cut. */
   horizon: number;
-  /** Why the network cannot read this series (given its input window), or undefined when it can. */
-  unfit?: (window: number) => string | undefined;
 }
 
 /**
  * The network's forecasts for many series in one batch, one per cut of each request, in the
  * series' own units. Undefined when the model cannot be loaded and is not `required`.
  */
-export async function neuralForecasts(requests: NeuralRequest[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<{ forecasts: Array<MemberForecast[] | undefined>; skipped: Array<string | undefined> } | undefined> {
+export async function neuralForecasts(requests: NeuralRequest[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<{ forecasts: Array<MemberForecast[] | undefined>; skipped: Array<string | undefined>; trainedFrequencies: string[] } | undefined> {
   const model = options.model ?? (await getDefaultModel(options.required));
   if (!model) return undefined;
   throwIfAborted(options.signal);
@@ -174,15 +178,21 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
   const skipped: Array<string | undefined> = [];
   for (const request of requests) {
     const p = request.prepared;
-    const unfit = request.unfit?.(m.window);
-    if (unfit || p.horizon > m.horizon || p.values.length < 2) {
-      if (options.required && !unfit) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
-      skipped.push(unfit ?? (p.horizon > m.horizon ? `it forecasts at most ${m.horizon} steps ahead (asked for ${p.horizon})` : 'it needs at least 2 points'));
+    if (p.horizon > m.horizon || p.values.length < 2) {
+      if (options.required) throw invalidInput(`model 'lstm' forecasts at most ${m.horizon} steps ahead from ≥ 2 points; asked for ${p.horizon} from ${p.values.length}.`);
+      skipped.push(p.horizon > m.horizon ? `it forecasts at most ${m.horizon} steps ahead (asked for ${p.horizon})` : 'it needs at least 2 points');
       slots.push(undefined);
       continue;
     }
     const { channels, scales } = covariateChannels(m, p);
-    slots.push(request.cuts.map((cut) => { windows.push(makeWindow(m, p.values, cut, channels, scales)); return windows.length - 1; }));
+    const period = networkPeriod(p.values, p.frequency);
+    const own = request.cuts.map((cut) => makeWindow(m, p.values, cut, period, channels, scales));
+    if (own.some((w) => !w)) {
+      skipped.push('the history before a forecast origin is all zeros');
+      slots.push(undefined);
+      continue;
+    }
+    slots.push(own.map((w) => { windows.push(w!); return windows.length - 1; }));
     skipped.push(undefined);
   }
   const output = new Float32Array(windows.length * m.horizon * m.quantiles.length);
@@ -201,8 +211,8 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
       if (windows.length > batchSize) await yieldToEventLoop();
     }
   }
-  const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index].scale, requests[k].horizon)));
-  return { forecasts, skipped };
+  const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index], requests[k].horizon)));
+  return { forecasts, skipped, trainedFrequencies: m.trainedFrequencies ?? [] };
 }
 
 function concat(parts: Float32Array[]): Float32Array {
@@ -219,8 +229,9 @@ function concat(parts: Float32Array[]): Float32Array {
 export async function fineTuneTrendModel(model: TrendModel, series: number[][], options: LongTaskOptions & { steps?: number; learningRate?: number } = {}): Promise<{ loss: number }> {
   if (!Array.isArray(series) || !series.length) throw invalidInput('fineTuneTrendModel needs at least one series.');
   const m = model.manifest;
-  const usable = series.filter((s) => Array.isArray(s) && s.length >= 16 && s.every((v) => typeof v === 'number' && Number.isFinite(v)));
-  if (!usable.length) throw invalidInput('fineTuneTrendModel needs series of ≥ 16 finite numbers.');
+  const usable = series.filter((s) => Array.isArray(s) && s.length >= 16 && s.every((v) => typeof v === 'number' && Number.isFinite(v)) && s.some((v) => v !== 0));
+  if (!usable.length) throw invalidInput('fineTuneTrendModel needs series of ≥ 16 finite numbers, not all zero.');
+  const periods = usable.map((s) => networkPeriod(s, undefined));
   const { tf } = await ensureRuntime();
   const steps = options.steps ?? 50;
   const progress = progressReporter(options.onProgress);
@@ -233,12 +244,19 @@ export async function fineTuneTrendModel(model: TrendModel, series: number[][], 
     for (let step = 0; step < steps; step++) {
       throwIfAborted(options.signal);
       const batch = Array.from({ length: 32 }, () => {
-        const s = usable[Math.floor(random() * usable.length)];
+        const k = Math.floor(random() * usable.length);
+        const s = usable[k];
         const cut = 8 + Math.floor(random() * (s.length - 9));
-        const w = makeWindow(m, s, cut, [], []);
+        const w = makeWindow(m, s, cut, periods[k], [], [])!;
         const target = new Float32Array(m.horizon);
         const mask = new Float32Array(m.horizon);
-        for (let h = 0; h < m.horizon && cut + h < s.length; h++) { target[h] = s[cut + h] / w.scale; mask[h] = 1; }
+        const clip = m.normalisation.clip;
+        for (let h = 0; h < m.horizon && cut + h < s.length; h++) {
+          const ratio = (s[cut + h] + w.shift) / (w.season[m.window + h] * w.level);
+          if (!(ratio > 0)) continue;
+          target[h] = Math.min(clip, Math.max(-clip, Math.log(ratio)));
+          mask[h] = 1;
+        }
         return { w, target, mask };
       });
       const past = tf.tensor3d(concat(batch.map((b) => b.w.past)), [batch.length, m.window, 2 + m.covariates]);
