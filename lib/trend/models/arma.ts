@@ -19,23 +19,47 @@ export function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64A
   return out;
 }
 
+/** Work buffers of arToPacf (the stepwise search converts every candidate's start): grown, never shrunk. */
+let pacfWork = { a: new Float64Array(8), previous: new Float64Array(8) };
+
+/**
+ * AR coefficients → partial autocorrelations (the inverse of pacfToAr), written to `out` from
+ * `offset`; false when not stationary.
+ */
+function arToPacfInto(coefficients: ArrayLike<number>, from: number, p: number, negate: boolean, out: Float64Array, offset: number): boolean {
+  if (pacfWork.a.length < p) pacfWork = { a: new Float64Array(p), previous: new Float64Array(p) };
+  const { a, previous } = pacfWork;
+  for (let i = 0; i < p; i++) a[i] = negate ? -coefficients[from + i] : coefficients[from + i];
+  for (let k = p - 1; k >= 0; k--) {
+    const r = a[k];
+    out[offset + k] = r;
+    if (!(Math.abs(r) < PACF_BOUND)) return false;
+    for (let j = 0; j < k; j++) previous[j] = a[j];
+    for (let j = 0; j < k; j++) a[j] = (previous[j] + r * previous[k - 1 - j]) / (1 - r * r);
+  }
+  return true;
+}
+
 /** AR coefficients → partial autocorrelations (the inverse of pacfToAr); undefined when not stationary. */
 export function arToPacf(coefficients: ArrayLike<number>): Float64Array | undefined {
-  const a = Float64Array.from(coefficients);
-  const r = new Float64Array(a.length);
-  for (let k = a.length - 1; k >= 0; k--) {
-    r[k] = a[k];
-    if (!(Math.abs(r[k]) < PACF_BOUND)) return undefined;
-    const previous = a.slice(0, k);
-    for (let j = 0; j < k; j++) a[j] = (previous[j] + r[k] * previous[k - 1 - j]) / (1 - r[k] * r[k]);
-  }
-  return r;
+  const r = new Float64Array(coefficients.length);
+  return arToPacfInto(coefficients, 0, coefficients.length, false, r, 0) ? r : undefined;
+}
+
+/**
+ * The optimiser's coordinates of `size` coefficients from `from` (0 where they are not
+ * stationary/invertible), written to `out` from `offset` (`negate` for MA coefficients: R's sign).
+ */
+export function toCoordinatesInto(coefficients: ArrayLike<number>, from: number, size: number, negate: boolean, out: Float64Array, offset: number): void {
+  if (!arToPacfInto(coefficients, from, size, negate, out, offset)) { out.fill(0, offset, offset + size); return; }
+  for (let i = 0; i < size; i++) out[offset + i] = Math.atanh(out[offset + i] / PACF_BOUND);
 }
 
 /** The optimiser's coordinates of a coefficient vector (0 where it is not stationary/invertible). */
 export function toCoordinates(coefficients: ArrayLike<number>, negate: boolean): number[] {
-  const r = arToPacf(negate ? Array.from(coefficients, (v) => -v) : coefficients);
-  return Array.from({ length: coefficients.length }, (_, i) => (r ? Math.atanh(r[i] / PACF_BOUND) : 0));
+  const out = new Float64Array(coefficients.length);
+  toCoordinatesInto(coefficients, 0, coefficients.length, negate, out, 0);
+  return Array.from(out);
 }
 
 export interface Lags { lags: Int32Array; coefficients: Float64Array }
