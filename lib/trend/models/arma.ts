@@ -144,6 +144,11 @@ export class Polynomials {
 /**
  * One-step residuals of the demeaned differenced series z (conditional on zero errors before the
  * AR lags are available); the sum of squares from `from` on.
+ *
+ * It runs for every likelihood evaluation and is latency-bound through the MA part: e_t waits for
+ * e_{t-lag} of the shortest MA lag. That term is subtracted last, so only one multiply and one
+ * subtraction per step sit on the chain; the other terms are ready by then. The steps where some MA
+ * lag still reaches before the start (e taken as 0 there) run in a loop of their own.
  */
 export function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out: Float64Array): number {
   const n = z.length;
@@ -151,19 +156,43 @@ export function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out
   const arC = ar.coefficients;
   const maLags = ma.lags;
   const maC = ma.coefficients;
-  const arStart = arLags.length ? arLags[arLags.length - 1] : 0;
+  const arCount = arLags.length;
+  const maCount = maLags.length;
+  const arStart = arCount ? arLags[arCount - 1] : 0;
   let sse = 0;
   for (let t = 0; t < arStart && t < n; t++) out[t] = 0;
-  for (let t = arStart; t < n; t++) {
+  if (!maCount) {
+    for (let t = arStart; t < n; t++) {
+      let e = z[t];
+      for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+      out[t] = e;
+      if (t >= from) sse += e * e;
+    }
+    return sse;
+  }
+  // Layout (see Polynomials): the MA lags ascend, so the first is the shortest, the last the longest.
+  const firstLag = maLags[0];
+  const firstC = maC[0];
+  const maFull = Math.max(arStart, maLags[maCount - 1]);
+  let t = arStart;
+  for (; t < n && t < maFull; t++) {
     let e = z[t];
-    for (let k = 0; k < arLags.length; k++) e -= arC[k] * z[t - arLags[k]];
-    for (let k = 0; k < maLags.length; k++) {
+    for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 1; k < maCount; k++) {
       const lag = maLags[k];
       if (t >= lag) e -= maC[k] * out[t - lag];
     }
+    if (t >= firstLag) e -= firstC * out[t - firstLag];
+    out[t] = e;
+    if (t >= from) sse += e * e;
+  }
+  for (; t < n; t++) {
+    let e = z[t];
+    for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 1; k < maCount; k++) e -= maC[k] * out[t - maLags[k]];
+    e -= firstC * out[t - firstLag];
     out[t] = e;
     if (t >= from) sse += e * e;
   }
   return sse;
 }
-
