@@ -163,9 +163,12 @@ export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma:
  * parameters are a good start on any window of the series; its initial level and slope only on the
  * same window (`sameWindow`), otherwise they start afresh.
  */
-export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array, sameWindow = false): EtsFit | undefined {
+export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array, sameWindow = false, seasonalStarts?: Map<SeasonType, Float64Array>): EtsFit | undefined {
   const n = y.length;
-  const seasonal = initialSeasonal(y, spec);
+  // autoEts fits every form on one window: their seasonal starts depend on the season type only
+  // (never written: the filter copies them).
+  let seasonal = seasonalStarts?.get(spec.season);
+  if (!seasonal) { seasonal = initialSeasonal(y, spec); seasonalStarts?.set(spec.season, seasonal); }
   const m = spec.season === 'N' ? 1 : spec.period;
   let first = 0;
   for (let i = 0; i < Math.min(n, m); i++) first += (spec.season === 'M' ? y[i] / seasonal[i] : spec.season === 'A' ? y[i] - seasonal[i] : y[i]) / Math.min(n, m);
@@ -276,6 +279,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
   const trends: TrendType[] = y.length < 8 ? ['N'] : ['N', 'A', 'Ad'];
   const screened: EtsFit[] = [];
+  const seasonalStarts = new Map<SeasonType, Float64Array>();
   for (const trend of trends) {
     for (const season of seasons) {
       if (season === 'M' && !positive) continue;
@@ -287,7 +291,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
         if (y.length <= parameterCount(spec) + 1) continue;
         // The two error types share their state recursion (the same parameters give the same point
         // forecasts; only the likelihood differs), so the second is scored at the first one's optimum.
-        const fit = screenedForm ? fitEts(y, spec, 0, screenedForm.optimum, true) : fitEts(y, spec, SCREEN_ITERATIONS);
+        const fit = screenedForm ? fitEts(y, spec, 0, screenedForm.optimum, true, seasonalStarts) : fitEts(y, spec, SCREEN_ITERATIONS, undefined, false, seasonalStarts);
         screenedForm ??= fit;
         if (fit) screened.push(fit);
       }
@@ -296,7 +300,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   screened.sort((a, b) => a.aicc - b.aicc);
   let best: EtsFit | undefined;
   for (const candidate of screened.slice(0, SHORTLIST)) {
-    const fit = fitEts(y, candidate.spec, options.maxIterations ?? SHORTLIST_ITERATIONS, candidate.optimum, true);
+    const fit = fitEts(y, candidate.spec, options.maxIterations ?? SHORTLIST_ITERATIONS, candidate.optimum, true, seasonalStarts);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;
