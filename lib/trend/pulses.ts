@@ -31,10 +31,41 @@ const MIN_SHARE = 0.15;
 /** Robust standard deviations from the local level that make a point a spike. */
 const SPIKE = 4;
 
-function median(values: ArrayLike<number>): number {
-  const s = Float64Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The median, by selection (the same values a sort would pick: this runs on every series' differences). */
+export function median(values: ArrayLike<number>): number {
+  const s = Float64Array.from(values);
+  const n = s.length;
+  const m = n >> 1;
+  for (let i = 0; i < n; i++) if (Number.isNaN(s[i])) { s.sort(); return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2; }
+  if (n === 0) return NaN;
+  select(s, m);
+  if (n % 2) return s[m];
+  // After selection everything before m is ≤ s[m]: the other middle value is their largest.
+  let below = s[0];
+  for (let i = 1; i < m; i++) if (s[i] > below) below = s[i];
+  return (below + s[m]) / 2;
+}
+
+/** Reorders `a` so that a[k] is the k-th smallest, smaller-or-equal values before it, larger-or-equal after (Hoare's selection). */
+function select(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot: sorted or nearly sorted runs stay linear.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 export function cleanFinalPulse(values: Float64Array, frequency: Frequency | undefined, decompositions: Decomposition[]): PulseCleaning | undefined {

@@ -9,7 +9,24 @@ export type Forecaster = (history: Float64Array, horizon: number) => ModelForeca
  */
 export function withSeasonality(decompositions: Decomposition[], inner: Forecaster): Forecaster {
   if (!decompositions.length) return inner;
-  return (history, horizon) => mapBands(inner(deseasonalise(history, decompositions), horizon), (v) => Array.from(reseasonalise(v, history.length, decompositions)));
+  return (history, horizon) => mapBands(inner(adjusted(history, decompositions), horizon), (v) => Array.from(reseasonalise(v, history.length, decompositions)));
+}
+
+/**
+ * The seasonally adjusted history. Every member forecasts each backtest window and the final
+ * forecast from prefixes of one series, and the indices run by position from its start: a prefix's
+ * adjusted values are the prefix of the longest one adjusted so far (kept per series, by its
+ * decompositions), so the series is adjusted about twice instead of once per member and window.
+ */
+const adjustedCache = new WeakMap<Decomposition[], { source: Float64Array; adjusted: Float64Array }>();
+function adjusted(history: Float64Array, decompositions: Decomposition[]): Float64Array {
+  const cached = adjustedCache.get(decompositions);
+  if (cached && cached.source.buffer === history.buffer && cached.source.byteOffset === history.byteOffset && history.length <= cached.source.length) {
+    return cached.adjusted.subarray(0, history.length);
+  }
+  const out = deseasonalise(history, decompositions);
+  if (!cached || history.length >= cached.source.length) adjustedCache.set(decompositions, { source: history, adjusted: out });
+  return out;
 }
 
 /**

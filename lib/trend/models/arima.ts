@@ -1,7 +1,7 @@
 import { nelderMead } from '../optimize.js';
 import { chooseDifferences, difference } from './differencing.js';
 import { crossProducts, leastSquares, solveNormal } from '../linear.js';
-import { Polynomials, residuals, toCoordinates } from './arma.js';
+import { Polynomials, residuals, toCoordinatesInto } from './arma.js';
 
 export { chooseDifferences, difference, kpss, seasonalStrength } from './differencing.js';
 
@@ -133,13 +133,12 @@ function hannanRissanen(pool: LagPool, order: ArimaOrder, length: number): Float
   if (length - start < count + 4) return undefined;
   const beta = pool.regress(keys, start);
   if (!beta) return undefined;
-  const part = (offset: number, size: number): Float64Array => beta.subarray(offset, offset + size);
-  return Float64Array.from([
-    ...toCoordinates(part(0, p), false),
-    ...toCoordinates(part(p, q), true),
-    ...toCoordinates(part(p + q, P), false),
-    ...toCoordinates(part(p + q + P, Q), true),
-  ]);
+  const out = new Float64Array(count);
+  toCoordinatesInto(beta, 0, p, false, out, 0);
+  toCoordinatesInto(beta, p, q, true, out, p);
+  toCoordinatesInto(beta, p + q, P, false, out, p + q);
+  toCoordinatesInto(beta, p + q + P, Q, true, out, p + q + P);
+  return out;
 }
 
 /**
@@ -194,7 +193,7 @@ export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: nu
   if (effective < Math.max(8, k + 3)) return undefined;
   // The search passes one buffer for all its candidates (each fit is done before the next starts).
   const scratch = options.scratch?.length === n ? options.scratch : new Float64Array(n);
-  const polys = new Polynomials(order);
+  const polys = polynomialsFor(order);
   const objective = (x: Float64Array): number => {
     polys.set(x);
     return residuals(data.w, polys.ar, polys.ma, options.from, scratch);
@@ -202,7 +201,7 @@ export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: nu
   const start = options.start ?? new Float64Array(count);
   // No iterations: the sum of squares at the given point (the stepwise search's screen).
   const iterations = options.maxIterations ?? FINAL_ITERATIONS;
-  const result = count && iterations > 0 ? nelderMead(objective, start, { maxIterations: iterations, step: options.start ? 0.15 : 0.4, tolerance: ARIMA_TOLERANCE }) : { x: Float64Array.from(start), value: objective(Float64Array.from(start)) };
+  const result = count && iterations > 0 ? nelderMead(objective, start, { maxIterations: iterations, step: options.start ? 0.15 : 0.4, tolerance: ARIMA_TOLERANCE }) : atPoint(objective, Float64Array.from(start));
   const sse = result.value;
   if (!Number.isFinite(sse) || sse <= 0) return undefined;
   const sigma2 = sse / effective;
@@ -210,6 +209,25 @@ export function fitArima(y: Float64Array, order: ArimaOrder, options: { from: nu
   const aicc = -2 * logLik + 2 * k + (2 * k * (k + 1)) / Math.max(1, effective - k - 1);
   polys.set(result.x);
   return { order, phi: polys.phi.slice(), theta: polys.theta.slice(), seasonalPhi: polys.seasonalPhi.slice(), seasonalTheta: polys.seasonalTheta.slice(), mean: data.mean, sigma2: sse / Math.max(1, effective - count), aicc, optimum: result.x };
+}
+
+function atPoint(objective: (x: Float64Array) => number, x: Float64Array): { x: Float64Array; value: number } {
+  return { x, value: objective(x) };
+}
+
+/**
+ * Work polynomials per order, made once: a fit fills them for every evaluation and copies the
+ * coefficients out before it returns, so consecutive fits (the search's candidates, every series'
+ * backtest refit) can share them.
+ */
+const workPolynomials = new Map<number, Polynomials>();
+function polynomialsFor(order: ArimaOrder): Polynomials {
+  const { p, q, P, Q, m } = order;
+  if (p > 15 || q > 15 || P > 15 || Q > 15 || m > 1023) return new Polynomials(order);
+  const id = ((((p * 16 + q) * 16 + P) * 16 + Q) * 1024) + m;
+  let polys = workPolynomials.get(id);
+  if (!polys) { polys = new Polynomials(order); workPolynomials.set(id, polys); }
+  return polys;
 }
 
 const key = (o: ArimaOrder): string => `${o.p},${o.q},${o.P},${o.Q}`;

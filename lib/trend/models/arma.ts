@@ -19,23 +19,47 @@ export function pacfToAr(r: ArrayLike<number>, out: Float64Array, work: Float64A
   return out;
 }
 
+/** Work buffers of arToPacf (the stepwise search converts every candidate's start): grown, never shrunk. */
+let pacfWork = { a: new Float64Array(8), previous: new Float64Array(8) };
+
+/**
+ * AR coefficients → partial autocorrelations (the inverse of pacfToAr), written to `out` from
+ * `offset`; false when not stationary.
+ */
+function arToPacfInto(coefficients: ArrayLike<number>, from: number, p: number, negate: boolean, out: Float64Array, offset: number): boolean {
+  if (pacfWork.a.length < p) pacfWork = { a: new Float64Array(p), previous: new Float64Array(p) };
+  const { a, previous } = pacfWork;
+  for (let i = 0; i < p; i++) a[i] = negate ? -coefficients[from + i] : coefficients[from + i];
+  for (let k = p - 1; k >= 0; k--) {
+    const r = a[k];
+    out[offset + k] = r;
+    if (!(Math.abs(r) < PACF_BOUND)) return false;
+    for (let j = 0; j < k; j++) previous[j] = a[j];
+    for (let j = 0; j < k; j++) a[j] = (previous[j] + r * previous[k - 1 - j]) / (1 - r * r);
+  }
+  return true;
+}
+
 /** AR coefficients → partial autocorrelations (the inverse of pacfToAr); undefined when not stationary. */
 export function arToPacf(coefficients: ArrayLike<number>): Float64Array | undefined {
-  const a = Float64Array.from(coefficients);
-  const r = new Float64Array(a.length);
-  for (let k = a.length - 1; k >= 0; k--) {
-    r[k] = a[k];
-    if (!(Math.abs(r[k]) < PACF_BOUND)) return undefined;
-    const previous = a.slice(0, k);
-    for (let j = 0; j < k; j++) a[j] = (previous[j] + r[k] * previous[k - 1 - j]) / (1 - r[k] * r[k]);
-  }
-  return r;
+  const r = new Float64Array(coefficients.length);
+  return arToPacfInto(coefficients, 0, coefficients.length, false, r, 0) ? r : undefined;
+}
+
+/**
+ * The optimiser's coordinates of `size` coefficients from `from` (0 where they are not
+ * stationary/invertible), written to `out` from `offset` (`negate` for MA coefficients: R's sign).
+ */
+export function toCoordinatesInto(coefficients: ArrayLike<number>, from: number, size: number, negate: boolean, out: Float64Array, offset: number): void {
+  if (!arToPacfInto(coefficients, from, size, negate, out, offset)) { out.fill(0, offset, offset + size); return; }
+  for (let i = 0; i < size; i++) out[offset + i] = Math.atanh(out[offset + i] / PACF_BOUND);
 }
 
 /** The optimiser's coordinates of a coefficient vector (0 where it is not stationary/invertible). */
 export function toCoordinates(coefficients: ArrayLike<number>, negate: boolean): number[] {
-  const r = arToPacf(negate ? Array.from(coefficients, (v) => -v) : coefficients);
-  return Array.from({ length: coefficients.length }, (_, i) => (r ? Math.atanh(r[i] / PACF_BOUND) : 0));
+  const out = new Float64Array(coefficients.length);
+  toCoordinatesInto(coefficients, 0, coefficients.length, negate, out, 0);
+  return Array.from(out);
 }
 
 export interface Lags { lags: Int32Array; coefficients: Float64Array }
@@ -120,6 +144,11 @@ export class Polynomials {
 /**
  * One-step residuals of the demeaned differenced series z (conditional on zero errors before the
  * AR lags are available); the sum of squares from `from` on.
+ *
+ * It runs for every likelihood evaluation and is latency-bound through the MA part: e_t waits for
+ * e_{t-lag} of the shortest MA lag. That term is subtracted last, so only one multiply and one
+ * subtraction per step sit on the chain; the other terms are ready by then. The steps where some MA
+ * lag still reaches before the start (e taken as 0 there) run in a loop of their own.
  */
 export function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out: Float64Array): number {
   const n = z.length;
@@ -127,19 +156,43 @@ export function residuals(z: Float64Array, ar: Lags, ma: Lags, from: number, out
   const arC = ar.coefficients;
   const maLags = ma.lags;
   const maC = ma.coefficients;
-  const arStart = arLags.length ? arLags[arLags.length - 1] : 0;
+  const arCount = arLags.length;
+  const maCount = maLags.length;
+  const arStart = arCount ? arLags[arCount - 1] : 0;
   let sse = 0;
   for (let t = 0; t < arStart && t < n; t++) out[t] = 0;
-  for (let t = arStart; t < n; t++) {
+  if (!maCount) {
+    for (let t = arStart; t < n; t++) {
+      let e = z[t];
+      for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+      out[t] = e;
+      if (t >= from) sse += e * e;
+    }
+    return sse;
+  }
+  // Layout (see Polynomials): the MA lags ascend, so the first is the shortest, the last the longest.
+  const firstLag = maLags[0];
+  const firstC = maC[0];
+  const maFull = Math.max(arStart, maLags[maCount - 1]);
+  let t = arStart;
+  for (; t < n && t < maFull; t++) {
     let e = z[t];
-    for (let k = 0; k < arLags.length; k++) e -= arC[k] * z[t - arLags[k]];
-    for (let k = 0; k < maLags.length; k++) {
+    for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 1; k < maCount; k++) {
       const lag = maLags[k];
       if (t >= lag) e -= maC[k] * out[t - lag];
     }
+    if (t >= firstLag) e -= firstC * out[t - firstLag];
+    out[t] = e;
+    if (t >= from) sse += e * e;
+  }
+  for (; t < n; t++) {
+    let e = z[t];
+    for (let k = 0; k < arCount; k++) e -= arC[k] * z[t - arLags[k]];
+    for (let k = 1; k < maCount; k++) e -= maC[k] * out[t - maLags[k]];
+    e -= firstC * out[t - firstLag];
     out[t] = e;
     if (t >= from) sse += e * e;
   }
   return sse;
 }
-

@@ -36,6 +36,14 @@ function initialSeasonal(y: ArrayLike<number>, spec: EtsSpec): Float64Array {
  * The state-space recursion. It runs ~1,500 times per series during fitting, so the spec is turned
  * into flags once and log|forecast| is accumulated as a running product (one Math.log per 32 steps).
  * The optimiser passes `out` to be filled instead of a new result object per call.
+ *
+ * The recursion is latency-bound: each step's level and slope wait for the previous ones. With
+ * q = level + φ·slope and z the observation with the season taken out (y, y − s or y/s), every form's
+ * updates are level' = q + α(z − q) and slope' = φ·slope + β(z − q) (multiplicative error:
+ * α·forecast·e = α(y − forecast), q(1 + αe) = q + α(y − qs)/s; the same algebra), and they are
+ * computed as linear combinations of level, slope and z: one multiply and two adds on the chain,
+ * no division. The errors and the seasonal updates, which the next step does not wait for, take
+ * the divisions.
  */
 export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResiduals = false, scratch?: Float64Array, out?: FilterResult): FilterResult {
   const additiveError = spec.error === 'A';
@@ -48,47 +56,80 @@ export function filter(y: Float64Array, spec: EtsSpec, p: EtsParams, keepResidua
   let level = p.level;
   let slope = spec.trend === 'N' ? 0 : p.slope;
   const phi = spec.trend === 'Ad' ? p.phi : 1;
+  // level' = (1-α)·level + (1-α)φ·slope + α·z;  slope' = φ(1-β)·slope − β·level + β·z.
+  const levelFromLevel = 1 - alpha;
+  const levelFromSlope = (1 - alpha) * phi;
+  const slopeFromSlope = phi * (1 - beta);
   let sse = 0;
   let logSumForecast = 0;
   let product = 1;
   const residuals = keepResiduals ? new Float64Array(y.length) : undefined;
+  const n = y.length;
   let sIndex = 0;
-  for (let t = 0; t < y.length; t++) {
-    const q = level + phi * slope;
-    const s = seasonal[sIndex];
-    const forecast = seasonKind === 1 ? q + s : seasonKind === 2 ? q * s : q;
-    if (positiveOnly && (!(forecast > 1e-10) || !(q > 1e-10))) return filled(out, Infinity, 0, level, slope, seasonal, false, undefined);
-    const diff = y[t] - forecast;
-    let e: number;
-    if (additiveError) {
-      e = diff;
-      if (seasonKind === 2) {
-        level = q + (alpha * e) / s;
-        slope = phi * slope + (beta * e) / s;
-        seasonal[sIndex] = s + (gamma * e) / q;
-      } else {
-        // No division on this path: it sits on the loop's critical dependency chain.
-        level = q + alpha * e;
-        slope = phi * slope + beta * e;
-        if (seasonKind === 1) seasonal[sIndex] = s + gamma * e;
+  // One loop per season kind: each stays small and branch-free for the compiler.
+  if (seasonKind === 0) {
+    for (let t = 0; t < n; t++) {
+      const q = level + phi * slope;
+      const z = y[t];
+      if (positiveOnly && !(q > 1e-10)) return filled(out, Infinity, 0, level, slope, seasonal, false, undefined);
+      const nextLevel = levelFromLevel * level + levelFromSlope * slope + alpha * z;
+      slope = slopeFromSlope * slope - beta * level + beta * z;
+      level = nextLevel;
+      let e = z - q;
+      if (!additiveError) {
+        e /= q;
+        product *= q;
+        if ((t & 31) === 31) { logSumForecast += Math.log(product); product = 1; }
       }
-    } else {
-      e = diff / forecast;
-      if (seasonKind === 1) {
-        level = q + alpha * forecast * e;
-        slope = phi * slope + beta * forecast * e;
-        seasonal[sIndex] = s + gamma * forecast * e;
-      } else {
-        level = q * (1 + alpha * e);
-        slope = phi * slope + beta * q * e;
-        if (seasonKind === 2) seasonal[sIndex] = s * (1 + gamma * e);
-      }
-      product *= forecast;
-      if ((t & 31) === 31) { logSumForecast += Math.log(product); product = 1; }
+      if (residuals) residuals[t] = e;
+      sse += e * e;
     }
-    if (residuals) residuals[t] = e;
-    sse += e * e;
-    if (++sIndex === m) sIndex = 0;
+  } else if (seasonKind === 1) {
+    for (let t = 0; t < n; t++) {
+      const q = level + phi * slope;
+      const s = seasonal[sIndex];
+      const yt = y[t];
+      const forecast = q + s;
+      const z = yt - s;
+      if (positiveOnly && (!(forecast > 1e-10) || !(q > 1e-10))) return filled(out, Infinity, 0, level, slope, seasonal, false, undefined);
+      const nextLevel = levelFromLevel * level + levelFromSlope * slope + alpha * z;
+      slope = slopeFromSlope * slope - beta * level + beta * z;
+      level = nextLevel;
+      const diff = yt - forecast;
+      seasonal[sIndex] = s + gamma * diff;
+      let e = diff;
+      if (!additiveError) {
+        e = diff / forecast;
+        product *= forecast;
+        if ((t & 31) === 31) { logSumForecast += Math.log(product); product = 1; }
+      }
+      if (residuals) residuals[t] = e;
+      sse += e * e;
+      if (++sIndex === m) sIndex = 0;
+    }
+  } else {
+    for (let t = 0; t < n; t++) {
+      const q = level + phi * slope;
+      const s = seasonal[sIndex];
+      const yt = y[t];
+      const forecast = q * s;
+      const z = yt / s;
+      if (!(forecast > 1e-10) || !(q > 1e-10)) return filled(out, Infinity, 0, level, slope, seasonal, false, undefined);
+      const nextLevel = levelFromLevel * level + levelFromSlope * slope + alpha * z;
+      slope = slopeFromSlope * slope - beta * level + beta * z;
+      level = nextLevel;
+      const diff = yt - forecast;
+      seasonal[sIndex] = s + (gamma * diff) / q;
+      let e = diff;
+      if (!additiveError) {
+        e = diff / forecast;
+        product *= forecast;
+        if ((t & 31) === 31) { logSumForecast += Math.log(product); product = 1; }
+      }
+      if (residuals) residuals[t] = e;
+      sse += e * e;
+      if (++sIndex === m) sIndex = 0;
+    }
   }
   if (!additiveError) logSumForecast += Math.log(product);
   if (spec.trend === 'N') slope = 0;
@@ -122,9 +163,12 @@ export interface EtsFit { spec: EtsSpec; params: EtsParams; aicc: number; sigma:
  * parameters are a good start on any window of the series; its initial level and slope only on the
  * same window (`sameWindow`), otherwise they start afresh.
  */
-export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array, sameWindow = false): EtsFit | undefined {
+export function fitEts(y: Float64Array, spec: EtsSpec, maxIterations = 100, resumeFrom?: Float64Array, sameWindow = false, seasonalStarts?: Map<SeasonType, Float64Array>): EtsFit | undefined {
   const n = y.length;
-  const seasonal = initialSeasonal(y, spec);
+  // autoEts fits every form on one window: their seasonal starts depend on the season type only
+  // (never written: the filter copies them).
+  let seasonal = seasonalStarts?.get(spec.season);
+  if (!seasonal) { seasonal = initialSeasonal(y, spec); seasonalStarts?.set(spec.season, seasonal); }
   const m = spec.season === 'N' ? 1 : spec.period;
   let first = 0;
   for (let i = 0; i < Math.min(n, m); i++) first += (spec.season === 'M' ? y[i] / seasonal[i] : spec.season === 'A' ? y[i] - seasonal[i] : y[i]) / Math.min(n, m);
@@ -235,6 +279,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   const seasons: SeasonType[] = options.allowSeasonal && period > 1 && y.length >= 2 * period + 2 ? ['N', 'A', 'M'] : ['N'];
   const trends: TrendType[] = y.length < 8 ? ['N'] : ['N', 'A', 'Ad'];
   const screened: EtsFit[] = [];
+  const seasonalStarts = new Map<SeasonType, Float64Array>();
   for (const trend of trends) {
     for (const season of seasons) {
       if (season === 'M' && !positive) continue;
@@ -246,7 +291,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
         if (y.length <= parameterCount(spec) + 1) continue;
         // The two error types share their state recursion (the same parameters give the same point
         // forecasts; only the likelihood differs), so the second is scored at the first one's optimum.
-        const fit = screenedForm ? fitEts(y, spec, 0, screenedForm.optimum, true) : fitEts(y, spec, SCREEN_ITERATIONS);
+        const fit = screenedForm ? fitEts(y, spec, 0, screenedForm.optimum, true, seasonalStarts) : fitEts(y, spec, SCREEN_ITERATIONS, undefined, false, seasonalStarts);
         screenedForm ??= fit;
         if (fit) screened.push(fit);
       }
@@ -255,7 +300,7 @@ export function autoEts(y: Float64Array, period: number, options: { allowSeasona
   screened.sort((a, b) => a.aicc - b.aicc);
   let best: EtsFit | undefined;
   for (const candidate of screened.slice(0, SHORTLIST)) {
-    const fit = fitEts(y, candidate.spec, options.maxIterations ?? SHORTLIST_ITERATIONS, candidate.optimum, true);
+    const fit = fitEts(y, candidate.spec, options.maxIterations ?? SHORTLIST_ITERATIONS, candidate.optimum, true, seasonalStarts);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;
