@@ -1,6 +1,6 @@
 import { ensureRuntime } from '../../runtime/index.js';
-import { neuralForecasts, trendModelLoadFailure, type TrendModel } from '../neural/index.js';
-import { mapBands, normalBands, type BatchOutcome, type ForecastModel, type ModelForecast } from '../model.js';
+import { neuralForecasts, resolveTrendModel, trendModelLoadFailure, type TrendModel } from '../neural/index.js';
+import { mapBands, normalBands, type BatchOutcome, type ForecastModel, type ModelForecast, type SeriesContext } from '../model.js';
 import type { MemberForecast } from '../types.js';
 
 /** Its quantiles where it has the level's, normal bands from its 10–90% spread otherwise. */
@@ -21,19 +21,22 @@ function toBands(f: MemberForecast, levels: number[]): ModelForecast {
  */
 export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastModel {
   let trained: readonly string[] = [];
+  const zeroShot = (series: SeriesContext): boolean => !series.prepared.frequency || !trained.includes(series.prepared.frequency);
   return {
     name: 'lstm',
     ownCovariates: true,
     // Weighted by its backtest like a fitted member on the frequencies it was trained on; elsewhere
-    // it joins only where it beat every statistical member.
-    zeroShot: (series) => !series.prepared.frequency || !trained.includes(series.prepared.frequency),
+    // it joins only where it beat every statistical member on the latest window, the only one it
+    // forecasts there.
+    zeroShot,
     async batch(requests, context): Promise<BatchOutcome> {
-      const result = await neuralForecasts(requests.map((r) => ({
+      const model = await resolveTrendModel(options.trendModel, context.required);
+      if (model) trained = model.manifest.trainedFrequencies ?? [];
+      const result = model && await neuralForecasts(requests.map((r) => ({
         prepared: r.series.prepared,
-        cuts: r.cuts,
+        cuts: zeroShot(r.series) ? r.cuts.slice(0, 1) : r.cuts,
         horizon: r.horizon,
-      })), { required: context.required, model: options.trendModel, signal: context.signal });
-      if (result) trained = result.trainedFrequencies;
+      })), { required: context.required, model, signal: context.signal });
       if (!result) {
         return { forecasts: requests.map(() => undefined), skipped: requests.map(() => undefined), unavailable: `The pretrained LSTM could not be loaded (${trendModelLoadFailure() ?? 'unknown reason'}); this forecast uses the statistical models only.` };
       }

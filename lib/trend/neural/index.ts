@@ -91,6 +91,11 @@ export function trendModelLoadFailure(): string | undefined {
 
 let defaultModelFolder: string | undefined;
 
+/** The given model, or the default one (undefined when it cannot be loaded and is not `required`). */
+export async function resolveTrendModel(model: TrendModel | undefined, required: boolean): Promise<TrendModel | undefined> {
+  return model ?? getDefaultModel(required);
+}
+
 async function getDefaultModel(required: boolean): Promise<TrendModel | undefined> {
   // A failure is remembered for the models folder it happened in; a changed env.modelBaseUrl tries again.
   if (defaultModelFolder !== env.modelBaseUrl) { defaultModel = undefined; defaultModelError = undefined; defaultModelFolder = env.modelBaseUrl; }
@@ -168,8 +173,8 @@ export interface NeuralRequest {
  * The network's forecasts for many series in one batch, one per cut of each request, in the
  * series' own units. Undefined when the model cannot be loaded and is not `required`.
  */
-export async function neuralForecasts(requests: NeuralRequest[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<{ forecasts: Array<MemberForecast[] | undefined>; skipped: Array<string | undefined>; trainedFrequencies: string[] } | undefined> {
-  const model = options.model ?? (await getDefaultModel(options.required));
+export async function neuralForecasts(requests: NeuralRequest[], options: { required: boolean; model?: TrendModel; signal?: AbortSignal }): Promise<{ forecasts: Array<MemberForecast[] | undefined>; skipped: Array<string | undefined> } | undefined> {
+  const model = await resolveTrendModel(options.model, options.required);
   if (!model) return undefined;
   throwIfAborted(options.signal);
   const m = model.manifest;
@@ -212,7 +217,7 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
     }
   }
   const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index], requests[k].horizon)));
-  return { forecasts, skipped, trainedFrequencies: m.trainedFrequencies ?? [] };
+  return { forecasts, skipped };
 }
 
 function concat(parts: Float32Array[]): Float32Array {
