@@ -1,6 +1,6 @@
 import { ensureRuntime } from '../../runtime/index.js';
 import { neuralForecasts, resolveTrendModel, trendModelLoadFailure, type TrendModel } from '../neural/index.js';
-import { mapBands, normalBands, type BatchOutcome, type ForecastModel, type ModelForecast, type SeriesContext } from '../model.js';
+import { normalBands, type BatchOutcome, type ForecastModel, type ModelForecast, type SeriesContext } from '../model.js';
 import type { MemberForecast } from '../types.js';
 
 /** Its quantiles where it has the level's, normal bands from its 10–90% spread otherwise. */
@@ -17,14 +17,14 @@ function toBands(f: MemberForecast, levels: number[]): ModelForecast {
 /**
  * The pretrained global LSTM (zero-shot, or fine-tuned with fineTuneTrendModel) as a batching
  * member: all series' windows (every backtest window and the final forecast) run as one tensor
- * batch. It reads the covariates itself.
+ * batch. Covariates reach it as they reach every member: it reads the history with their effects
+ * taken out, and the engine adds them to its forecast.
  */
 export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastModel {
   let trained: readonly string[] = [];
   const zeroShot = (series: SeriesContext): boolean => !series.prepared.frequency || !trained.includes(series.prepared.frequency);
   return {
     name: 'lstm',
-    ownCovariates: true,
     // Weighted by its backtest like a fitted member on the frequencies it was trained on; elsewhere
     // it joins only where it beat every statistical member on the latest window, the only one it
     // forecasts there.
@@ -33,7 +33,9 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
       const model = await resolveTrendModel(options.trendModel, context.required);
       if (model) trained = model.manifest.trainedFrequencies ?? [];
       const result = model && await neuralForecasts(requests.map((r) => ({
-        prepared: r.series.prepared,
+        // The history as every member sees it (scaled, covariate effects and a final pulse taken out):
+        // the dynamic regression adds the effects back, as for the statistical members.
+        prepared: { ...r.series.prepared, values: r.series.y, covariates: {} },
         cuts: zeroShot(r.series) ? r.cuts.slice(0, 1) : r.cuts,
         horizon: r.horizon,
       })), { required: context.required, model, signal: context.signal });
@@ -42,7 +44,7 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
       }
       const ran = result.forecasts.some((f) => f?.length);
       return {
-        forecasts: result.forecasts.map((list, k) => list?.map((f) => mapBands(toBands(f, requests[k].series.levels), (v) => v.map((x) => x / requests[k].series.scale)))),
+        forecasts: result.forecasts.map((list, k) => list?.map((f) => toBands(f, requests[k].series.levels))),
         skipped: result.skipped.map((reason) => reason && `The LSTM did not take part: ${reason}.`),
         warnings: ran ? (await ensureRuntime()).info.warnings : [],
       };
