@@ -29,6 +29,11 @@ export interface Encoder {
   dims: number;
   maxTokens: number;
   run(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Tokens the model reads for a text (at most maxTokens), where the encoder can count them cheaply:
+   * embedText sorts by it so that a batch is padded as little as possible. Absent: characters.
+   */
+  tokenCount?(text: string): number;
 }
 
 const REQUIRED_FILES = (dtype: 'q8' | 'fp32'): string[] => ['config.json', 'tokenizer.json', 'tokenizer_config.json', dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'];
@@ -114,12 +119,12 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   const tokenizerConfig = parseFile<{ model_max_length?: number }>('tokenizer_config.json');
   const maxTokens = Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512);
   let run: Encoder['run'];
+  let tokenCount: Encoder['tokenCount'];
   try {
     // A model that names storecast's USE tokenizer is tokenised exactly as the original; others go
     // through transformers.js' feature-extraction pipeline (its tokenizer, mean pooling).
-    run = config.storecast?.tokenizer === USE_TOKENIZER
-      ? await createUseRunner(transformers, model, files.get('tokenizer.json')!, config.storecast, { dtype, device, maxTokens })
-      : await createPipelineRunner(transformers, model, dtype, device);
+    if (config.storecast?.tokenizer === USE_TOKENIZER) ({ run, tokenCount } = await createUseRunner(transformers, model, files.get('tokenizer.json')!, config.storecast, { dtype, device, maxTokens }));
+    else run = await createPipelineRunner(transformers, model, dtype, device);
   } catch (error) {
     if (error instanceof StorecastError) throw error;
     // onnxruntime-web fetches its wasm itself: when that file is the problem, say so rather than blame the model.
@@ -127,7 +132,7 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run };
+  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}) };
 }
 
 async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: 'q8' | 'fp32', device: string): Promise<Encoder['run']> {

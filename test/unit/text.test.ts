@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache } from '../../lib/index.js';
+import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache, loadEncoder } from '../../lib/index.js';
 import { memoryCacheSize } from '../../lib/text/cache.js';
 
 const MODELS = new URL('../../public/models/', import.meta.url).pathname;
@@ -30,6 +30,25 @@ describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () =
     // Returned arrays are copies: changing one does not poison the cache.
     second[0].fill(0);
     expect(Math.hypot(...(await embedText(['USB-C charging cable, 2 m']))[0])).toBeCloseTo(1, 4);
+  });
+
+  it('batches texts of similar token length together, and returns vectors in input order', async () => {
+    const encoder = await loadEncoder();
+    // Characters and tokens disagree here: a long plain word is 1-2 tokens, a short code is many.
+    const texts = ['stainlesssteelwaterbottle', 'X9-Q7/Z3#K', 'sofa', 'SKU 4Z-88/QX-1 v2', 'Samsung Galaxy smartphone 128GB, black', 'leather', 'Q', 'LED TV 4K'];
+    const counts = texts.map((t) => encoder.tokenCount!(t));
+    expect(counts.every((c) => Number.isInteger(c) && c > 0)).toBe(true);
+    const widths: number[][] = [];
+    const run = encoder.run;
+    encoder.run = async (batch) => { widths.push(batch.map((t) => encoder.tokenCount!(t))); return run(batch); };
+    try {
+      const got = await embedText(texts, { cache: false, batchSize: 3 });
+      expect(widths.flat()).toEqual([...counts].sort((a, b) => a - b));
+      const alone = await Promise.all(texts.map(async (t) => (await embedText([t], { cache: false }))[0]));
+      got.forEach((v, i) => expect(cosineSimilarity(v, alone[i])).toBeGreaterThan(0.99999));
+    } finally {
+      encoder.run = run;
+    }
   });
 
   it('handles empty strings (zero vector) and 100k-character text, and rejects non-strings', async () => {
