@@ -1,4 +1,4 @@
-import { env as storecastEnv, isNode, joinUrl } from '../config.js';
+import { encoderThreadCount, env as storecastEnv, isNode, joinUrl } from '../config.js';
 import { StorecastError, throwIfAborted } from '../errors.js';
 import { defaultModelBase, diagnoseServedFile, readJson, readModelFile, verifySha256 } from '../io.js';
 import { probeWebGpu } from '../runtime/probe.js';
@@ -103,8 +103,9 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   const onnx = tenv.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number; proxy?: boolean } };
   if (!isNode && onnx.wasm) {
     onnx.wasm.wasmPaths = { mjs: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.mjs'), wasm: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.wasm') };
-    // Threads need a cross-origin isolated page and blob workers; off unless opted in (runtime/README.md).
-    onnx.wasm.numThreads = storecastEnv.wasmThreads ? 0 : 1;
+    // Threads need a cross-origin isolated page; their workers start from the .mjs above (same
+    // origin, so `worker-src 'self'` allows them). env.encoderThreads, default min(4, cores) there.
+    onnx.wasm.numThreads = encoderThreadCount();
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const device = await chooseDevice(options.device);

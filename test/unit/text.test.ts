@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache, loadEncoder } from '../../lib/index.js';
+import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache, loadEncoder, env } from '../../lib/index.js';
+import { encoderThreadCount } from '../../lib/config.js';
 import { memoryCacheSize } from '../../lib/text/cache.js';
 
 const MODELS = new URL('../../public/models/', import.meta.url).pathname;
@@ -74,5 +75,26 @@ describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () =
     expect(missing.code).toBe('MODEL_LOAD_FAILED');
     // The library stays usable with the good model afterwards.
     expect((await embedText(['still works'], { cache: false }))[0]).toHaveLength(512);
+  });
+});
+
+describe('env.encoderThreads (onnxruntime-web threads of the encoder)', () => {
+  it("'auto' is min(4, cores) on a cross-origin isolated page and 1 elsewhere; a number is taken as is", () => {
+    expect(env.encoderThreads).toBe('auto');
+    expect(encoderThreadCount('auto')).toBe(1); // Node: not isolated
+    try {
+      vi.stubGlobal('crossOriginIsolated', true);
+      vi.stubGlobal('navigator', { hardwareConcurrency: 16 });
+      expect(encoderThreadCount('auto')).toBe(4);
+      vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+      expect(encoderThreadCount('auto')).toBe(2);
+      vi.stubGlobal('crossOriginIsolated', false);
+      expect(encoderThreadCount('auto')).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(encoderThreadCount(3)).toBe(3);
+    expect(encoderThreadCount(0)).toBe(1);
+    expect(encoderThreadCount(1.5)).toBe(1);
   });
 });
