@@ -72,9 +72,10 @@ for (const [m, path] of models.entries()) {
   if (m === 0) {
     const sub = byTokens.filter((_, k) => k % Math.max(1, Math.floor(titles.length / 64)) === 0).slice(0, 64);
     const t32in = await time(() => embed(session, identity, 32));
+    const t32chars = await time(() => embed(session, byChars, 32));
     const t32 = await time(() => embed(session, byTokens, 32));
     const t1 = await time(() => embed(session, sub, 1));
-    console.log(`${path}: ms per title, batch 32 input order ${(t32in / titles.length).toFixed(2)}, batch 32 sorted by tokens ${(t32 / titles.length).toFixed(2)} (${(1000 * titles.length / t32).toFixed(0)} titles/s), batch 1 ${(t1 / sub.length).toFixed(2)}`);
+    console.log(`${path}: ms per title, batch 32 input order ${(t32in / titles.length).toFixed(2)}, sorted by characters ${(t32chars / titles.length).toFixed(2)}, sorted by tokens ${(t32 / titles.length).toFixed(2)} (${(1000 * titles.length / t32).toFixed(0)} titles/s), batch 1 ${(t1 / sub.length).toFixed(2)}`);
     // Determinism across batch composition: the same titles alone and in input-order batches.
     const alone = await embed(session, sub, 1);
     const mixed = await embed(session, identity, 32);
