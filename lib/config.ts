@@ -12,8 +12,14 @@ export interface StorecastEnv {
   wasmBaseUrl: string;
   /** Backend `init()` uses when none is passed. */
   backend: BackendName | 'auto';
-  /** Use multi-threaded wasm when the page is cross-origin isolated. Off by default (see runtime/README.md). */
+  /** TF.js: use multi-threaded wasm when the page is cross-origin isolated. Off by default (see runtime/README.md). */
   wasmThreads: boolean;
+  /**
+   * onnxruntime-web threads for the text encoder on wasm. `'auto'` (default): min(4, cores) on a
+   * cross-origin isolated page (COOP `same-origin` + COEP `require-corp`), else 1. A number forces
+   * that many (more than 1 still needs isolation). Read when the encoder loads.
+   */
+  encoderThreads: number | 'auto';
 }
 
 export const env: StorecastEnv = {
@@ -21,7 +27,17 @@ export const env: StorecastEnv = {
   wasmBaseUrl: '/wasm/',
   backend: 'auto',
   wasmThreads: false,
+  encoderThreads: 'auto',
 };
+
+/** The onnxruntime-web thread count that `env.encoderThreads` asks for in this context. */
+export function encoderThreadCount(setting: number | 'auto' = env.encoderThreads): number {
+  const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (setting !== 'auto') return Number.isInteger(setting) && setting >= 1 ? Math.min(setting, 64) : 1;
+  // Threads share memory (SharedArrayBuffer), which only a cross-origin isolated page has.
+  if (scope.crossOriginIsolated !== true) return 1;
+  return Math.max(1, Math.min(4, scope.navigator?.hardwareConcurrency ?? 1));
+}
 
 export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
 

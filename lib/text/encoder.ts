@@ -1,4 +1,4 @@
-import { env as storecastEnv, isNode, joinUrl } from '../config.js';
+import { encoderThreadCount, env as storecastEnv, isNode, joinUrl } from '../config.js';
 import { StorecastError, throwIfAborted } from '../errors.js';
 import { defaultModelBase, diagnoseServedFile, readJson, readModelFile, verifySha256 } from '../io.js';
 import { probeWebGpu } from '../runtime/probe.js';
@@ -29,6 +29,11 @@ export interface Encoder {
   dims: number;
   maxTokens: number;
   run(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Tokens the model reads for a text (at most maxTokens), where the encoder can count them cheaply:
+   * embedText sorts by it so that a batch is padded as little as possible. Absent: characters.
+   */
+  tokenCount?(text: string): number;
 }
 
 const REQUIRED_FILES = (dtype: 'q8' | 'fp32'): string[] => ['config.json', 'tokenizer.json', 'tokenizer_config.json', dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'];
@@ -98,8 +103,9 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   const onnx = tenv.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number; proxy?: boolean } };
   if (!isNode && onnx.wasm) {
     onnx.wasm.wasmPaths = { mjs: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.mjs'), wasm: joinUrl(storecastEnv.wasmBaseUrl, 'ort-wasm-simd-threaded.asyncify.wasm') };
-    // Threads need a cross-origin isolated page and blob workers; off unless opted in (runtime/README.md).
-    onnx.wasm.numThreads = storecastEnv.wasmThreads ? 0 : 1;
+    // Threads need a cross-origin isolated page; their workers start from the .mjs above (same
+    // origin, so `worker-src 'self'` allows them). env.encoderThreads, default min(4, cores) there.
+    onnx.wasm.numThreads = encoderThreadCount();
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const device = await chooseDevice(options.device);
@@ -114,12 +120,12 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
   const tokenizerConfig = parseFile<{ model_max_length?: number }>('tokenizer_config.json');
   const maxTokens = Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512);
   let run: Encoder['run'];
+  let tokenCount: Encoder['tokenCount'];
   try {
     // A model that names storecast's USE tokenizer is tokenised exactly as the original; others go
     // through transformers.js' feature-extraction pipeline (its tokenizer, mean pooling).
-    run = config.storecast?.tokenizer === USE_TOKENIZER
-      ? await createUseRunner(transformers, model, files.get('tokenizer.json')!, config.storecast, { dtype, device, maxTokens })
-      : await createPipelineRunner(transformers, model, dtype, device);
+    if (config.storecast?.tokenizer === USE_TOKENIZER) ({ run, tokenCount } = await createUseRunner(transformers, model, files.get('tokenizer.json')!, config.storecast, { dtype, device, maxTokens }));
+    else run = await createPipelineRunner(transformers, model, dtype, device);
   } catch (error) {
     if (error instanceof StorecastError) throw error;
     // onnxruntime-web fetches its wasm itself: when that file is the problem, say so rather than blame the model.
@@ -127,7 +133,7 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run };
+  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}) };
 }
 
 async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: 'q8' | 'fp32', device: string): Promise<Encoder['run']> {

@@ -40,9 +40,13 @@ export async function embedText(texts: string | string[], options: EmbedOptions 
     if (!t) out[i] = new Float32Array(encoder.dims);
     else todo.push(i);
   });
-  // Identical texts are encoded once; sorted by length so each batch pads to a similar length
-  // (padding is computed and thrown away: with mixed lengths it can be most of the work).
-  const unique = [...new Set(todo.map((i) => prepared[i]))].sort((a, b) => a.length - b.length);
+  // Identical texts are encoded once; sorted by length in tokens (characters when the encoder
+  // cannot count tokens) so each batch pads to a similar length: padding is computed and thrown
+  // away (product titles in input order: half the work; sorted by characters ~20%, by tokens ~10%).
+  // Vectors do not depend on the batch a text lands in, so the order changes only the speed.
+  const unique = [...new Set(todo.map((i) => prepared[i]))];
+  const lengths = new Map(unique.map((t) => [t, encoder.tokenCount ? encoder.tokenCount(t) : t.length]));
+  unique.sort((a, b) => lengths.get(a)! - lengths.get(b)! || a.length - b.length);
   const encoded = new Map<string, Float32Array>();
   for (let start = 0; start < unique.length; start += batchSize) {
     throwIfAborted(options.signal);

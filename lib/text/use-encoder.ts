@@ -37,7 +37,7 @@ export function parseUseTokenizer(tokenizerJson: Uint8Array, reserved: number): 
  * storecast's exact USE tokenizer (transformers.js' own Unigram tokenizer differs on score ties),
  * and reads the sentence vectors from the graph output named in config.json.
  */
-export async function createUseRunner(transformers: Transformers, model: string, tokenizerJson: Uint8Array, config: UseModelConfig, options: { dtype: 'q8' | 'fp32'; device: string; maxTokens: number }): Promise<(texts: string[]) => Promise<Float32Array[]>> {
+export async function createUseRunner(transformers: Transformers, model: string, tokenizerJson: Uint8Array, config: UseModelConfig, options: { dtype: 'q8' | 'fp32'; device: string; maxTokens: number }): Promise<{ run: (texts: string[]) => Promise<Float32Array[]>; tokenCount: (text: string) => number }> {
   let tokenizer: UseTokenizer;
   try {
     tokenizer = parseUseTokenizer(tokenizerJson, config.reserved_ids ?? 6);
@@ -46,7 +46,8 @@ export async function createUseRunner(transformers: Transformers, model: string,
   }
   const network = await transformers.AutoModel.from_pretrained(model, { dtype: options.dtype, device: options.device as 'wasm' });
   const outputName = config.output ?? 'sentence_embedding';
-  return async (texts) => {
+  const tokenCount = (text: string): number => Math.min(tokenizer.encode(text).length, options.maxTokens);
+  const run = async (texts: string[]): Promise<Float32Array[]> => {
     const { inputIds, attentionMask, shape } = batchInputs(texts.map((t) => tokenizer.encode(t)), options.maxTokens);
     const inputs = { input_ids: new transformers.Tensor('int64', inputIds, shape), attention_mask: new transformers.Tensor('int64', attentionMask, shape) };
     const outputs = (await network(inputs)) as Record<string, InstanceType<Transformers['Tensor']>>;
@@ -58,4 +59,5 @@ export async function createUseRunner(transformers: Transformers, model: string,
     for (const tensor of [...Object.values(outputs), ...Object.values(inputs)]) tensor.dispose?.();
     return vectors;
   };
+  return { run, tokenCount };
 }

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache } from '../../lib/index.js';
+import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache, loadEncoder, env } from '../../lib/index.js';
+import { encoderThreadCount } from '../../lib/config.js';
 import { memoryCacheSize } from '../../lib/text/cache.js';
 
 const MODELS = new URL('../../public/models/', import.meta.url).pathname;
@@ -32,6 +33,25 @@ describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () =
     expect(Math.hypot(...(await embedText(['USB-C charging cable, 2 m']))[0])).toBeCloseTo(1, 4);
   });
 
+  it('batches texts of similar token length together, and returns vectors in input order', async () => {
+    const encoder = await loadEncoder();
+    // Characters and tokens disagree here: a long plain word is 1-2 tokens, a short code is many.
+    const texts = ['stainlesssteelwaterbottle', 'X9-Q7/Z3#K', 'sofa', 'SKU 4Z-88/QX-1 v2', 'Samsung Galaxy smartphone 128GB, black', 'leather', 'Q', 'LED TV 4K'];
+    const counts = texts.map((t) => encoder.tokenCount!(t));
+    expect(counts.every((c) => Number.isInteger(c) && c > 0)).toBe(true);
+    const widths: number[][] = [];
+    const run = encoder.run;
+    encoder.run = async (batch) => { widths.push(batch.map((t) => encoder.tokenCount!(t))); return run(batch); };
+    try {
+      const got = await embedText(texts, { cache: false, batchSize: 3 });
+      expect(widths.flat()).toEqual([...counts].sort((a, b) => a - b));
+      const alone = await Promise.all(texts.map(async (t) => (await embedText([t], { cache: false }))[0]));
+      got.forEach((v, i) => expect(cosineSimilarity(v, alone[i])).toBeGreaterThan(0.99999));
+    } finally {
+      encoder.run = run;
+    }
+  });
+
   it('handles empty strings (zero vector) and 100k-character text, and rejects non-strings', async () => {
     const [empty, huge] = await embedText(['   ', 'stainless steel water bottle '.repeat(4000)]);
     expect(Array.from(empty).every((v) => v === 0)).toBe(true);
@@ -55,5 +75,26 @@ describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () =
     expect(missing.code).toBe('MODEL_LOAD_FAILED');
     // The library stays usable with the good model afterwards.
     expect((await embedText(['still works'], { cache: false }))[0]).toHaveLength(512);
+  });
+});
+
+describe('env.encoderThreads (onnxruntime-web threads of the encoder)', () => {
+  it("'auto' is min(4, cores) on a cross-origin isolated page and 1 elsewhere; a number is taken as is", () => {
+    expect(env.encoderThreads).toBe('auto');
+    expect(encoderThreadCount('auto')).toBe(1); // Node: not isolated
+    try {
+      vi.stubGlobal('crossOriginIsolated', true);
+      vi.stubGlobal('navigator', { hardwareConcurrency: 16 });
+      expect(encoderThreadCount('auto')).toBe(4);
+      vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+      expect(encoderThreadCount('auto')).toBe(2);
+      vi.stubGlobal('crossOriginIsolated', false);
+      expect(encoderThreadCount('auto')).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(encoderThreadCount(3)).toBe(3);
+    expect(encoderThreadCount(0)).toBe(1);
+    expect(encoderThreadCount(1.5)).toBe(1);
   });
 });

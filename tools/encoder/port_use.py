@@ -12,6 +12,12 @@ the same on every runtime.
 Run:  npm run port:use   (= /usr/bin/python3 tools/encoder/port_use.py)
       --out DIR       model folder to write (default public/models/storecast-use-lite)
       --fp32 FILE     also write the float model (tests build it into a temp dir; not shipped)
+      --u8 FILE       also write a uint8-compute variant (not shipped): activations quantized per
+                      token in the graph, MatMulInteger u8 x u8 (exact int32 sums, no saturation on
+                      any CPU). ~2.3x faster on onnxruntime-web wasm (tools/encoder/bench-wasm.ts),
+                      cosine >= 0.9988 to the TF.js original, Spearman 0.9997; but the rounding of
+                      activations amplifies float noise: onnxruntime-node vs -web min cosine 0.9998
+                      (the tests require 0.99999) and batch-size dependence up to 1.4e-5.
 Needs only python3-onnx and numpy.
 """
 import argparse, json, os
@@ -29,6 +35,9 @@ OPSET = 17
 # rounding costs most (min cosine to the float model over the test texts: 0.9982 all int8, 0.9992
 # with these two in float; +1.0 MB).
 FLOAT_MATRICES = ('l0.qkv_w', 'adjust_w')
+# In the uint8-compute graph (--u8): int8 weights with float compute, as in the shipped graph. The
+# pooling dense runs once per text (no speed to gain) and its input is the mean vector itself.
+FLOAT_COMPUTE = ('pool_w',)
 
 TF = 'module_apply_default/Encoder_en/KonaTransformer/Encode/TransformerStack/'
 
@@ -86,8 +95,9 @@ def use_weights(w):
 class Graph:
     """A small builder: each op returns its output name; weights become initializers."""
 
-    def __init__(self, quantize):
+    def __init__(self, quantize, integer=False):
         self.nodes, self.inits, self.quantize, self.count = [], [], quantize, 0
+        self.integer, self.shared_names = integer, set()
 
     def op(self, op_type, inputs, **attrs):
         self.count += 1
@@ -110,8 +120,39 @@ class Graph:
         # ops are constant-folded into float weights at load on every runtime.
         return self.op('Mul', [self.op('Cast', [self.const(name + '_q', q)], to=TensorProto.FLOAT), self.const(name + '_scale', scale)])
 
-    def linear(self, x, name, w, b):
+    def linear(self, x, name, w, b, nonnegative=False):
+        if self.integer and name + '_w' not in FLOAT_MATRICES + FLOAT_COMPUTE:
+            return self.op('Add', [self.integer_matmul(x, name + '_w', w, nonnegative), self.const(name + '_b', b.astype(np.float32))])
         return self.op('Add', [self.op('MatMul', [x, self.matrix(name + '_w', w)]), self.const(name + '_b', b.astype(np.float32))])
+
+    def integer_matmul(self, x, name, w, nonnegative):
+        """x @ w in integers: x quantized per row (per token) to uint8 around a fixed zero point (128,
+        or 0 after a ReLU), w to uint8 per output column around 128; MatMulInteger sums exactly in
+        int32 on every runtime, then both scales. Per-row scales keep a text's vector independent of
+        the other texts in its batch (up to rounding flips)."""
+        levels, zero = (255.0, 0) if nonnegative else (127.0, 128)
+        k = w.shape[0]
+        rows = self.op('Reshape', [x, self.shared(f'rows_{k}', np.array([-1, k], np.int64))])  # [R, K]
+        amax = self.op('ReduceMax', [rows if nonnegative else self.op('Abs', [rows])], axes=[1], keepdims=0)  # [R]
+        row_scale = self.op('Div', [self.op('Max', [amax, self.shared('tiny', np.float32(1e-12))]), self.shared(f'levels_{int(levels)}', np.float32(levels))])
+        # QuantizeLinear per row (axis 0): round half to even, saturate to 0..255; one pass over x.
+        zero_points = self.op('Expand', [self.shared(f'zp_u8_{zero}', np.uint8(zero)), self.op('Shape', [row_scale])])
+        q = self.op('QuantizeLinear', [rows, row_scale, zero_points], axis=0)
+        col_scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
+        wq = (np.clip(np.round(w / col_scale), -127, 127) + 128).astype(np.uint8)
+        acc = self.op('MatMulInteger', [q, self.const(name + '_u8', wq), self.shared(f'zp_u8_{zero}', np.uint8(zero)), self.shared('zp_u8_128', np.uint8(128))])
+        row_column = self.op('Unsqueeze', [row_scale, self.shared('axis_1', np.array([1], np.int64))])
+        scaled = self.op('Mul', [self.op('Mul', [self.op('Cast', [acc], to=TensorProto.FLOAT), row_column]), self.const(name + '_scale', col_scale)])
+        # Back to the input's leading dimensions.
+        lead = self.op('Slice', [self.op('Shape', [x]), self.shared('zero', np.array([0], np.int64)), self.shared('minus_1', np.array([-1], np.int64))])
+        return self.op('Reshape', [scaled, self.op('Concat', [lead, self.shared(f'width_{w.shape[1]}', np.array([w.shape[1]], np.int64))], axis=0)])
+
+    def shared(self, name, value):
+        """A constant used by several ops, created once."""
+        if name not in self.shared_names:
+            self.shared_names.add(name)
+            self.const('q.' + name, value)
+        return 'q.' + name
 
     def embedding(self, ids, table):
         """Rows of the embedding table (int8 per row with a float scale when quantized)."""
@@ -148,11 +189,11 @@ class Graph:
     def ffn(self, x, p, layer, real):
         hidden = self.op('Relu', [self.linear(x, f'l{layer}.ffn1', p[f'l{layer}.ffn1_w'], p[f'l{layer}.ffn1_b'])])
         # The original runs the FFN at real tokens only and scatters zeros elsewhere.
-        return self.op('Mul', [self.linear(hidden, f'l{layer}.ffn2', p[f'l{layer}.ffn2_w'], p[f'l{layer}.ffn2_b']), real])
+        return self.op('Mul', [self.linear(hidden, f'l{layer}.ffn2', p[f'l{layer}.ffn2_w'], p[f'l{layer}.ffn2_b'], nonnegative=True), real])
 
 
-def build_model(p, quantize):
-    g = Graph(quantize)
+def build_model(p, quantize, integer=False):
+    g = Graph(quantize, integer)
     i64 = lambda name, values: g.const(name, np.array(values, np.int64))
     eps = g.const('ln_eps', p['ln_eps'])
     # Inputs cut to the first 128 positions; the outputs are expanded back to the input length.
@@ -245,6 +286,7 @@ def main():
     parser.add_argument('--package', default=PACKAGE)
     parser.add_argument('--out', default=os.path.join(ROOT, 'public/models', NAME))
     parser.add_argument('--fp32', help='also write the float model to this file')
+    parser.add_argument('--u8', help='also write the uint8-compute model to this file')
     args = parser.parse_args()
     p = use_weights(load_tfjs(os.path.join(args.package, 'dist')))
     vocab = json.load(open(os.path.join(args.package, 'dist/vocab.json'), encoding='utf-8'))
@@ -260,6 +302,8 @@ def main():
     onnx.save(build_model(p, quantize=True), os.path.join(args.out, 'onnx/model_quantized.onnx'))
     if args.fp32:
         onnx.save(build_model(p, quantize=False), args.fp32)
+    if args.u8:
+        onnx.save(build_model(p, quantize=True, integer=True), args.u8)
     print('wrote', args.out, *([args.fp32] if args.fp32 else []))
 
 
