@@ -18,14 +18,20 @@ export interface EncoderOptions {
   baseUrl?: string;
   /** 'auto' picks WebGPU on a real GPU and WASM otherwise (never a software GPU). */
   device?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
-  /** ONNX weights variant. Default 'q8' (onnx/model_quantized.onnx). */
-  dtype?: 'q8' | 'fp32';
+  /**
+   * ONNX weights variant: 'q8' (onnx/model_quantized.onnx: int8 weights, float compute), 'uint8'
+   * (onnx/model_uint8.onnx: integer compute, about twice as fast on wasm), 'fp32' (onnx/model.onnx).
+   * Default 'auto': 'uint8' on wasm where the model folder lists it in sha256.json, 'q8' otherwise.
+   */
+  dtype?: 'auto' | 'q8' | 'uint8' | 'fp32';
 }
 
 export interface Encoder {
   /** `model@sha256-prefix`: cache keys and saved price models name the exact weights. */
   id: string;
   device: string;
+  /** The weights file it runs (see EncoderOptions.dtype). */
+  dtype: WeightsDtype;
   dims: number;
   maxTokens: number;
   run(texts: string[]): Promise<Float32Array[]>;
@@ -36,7 +42,9 @@ export interface Encoder {
   tokenCount?(text: string): number;
 }
 
-const REQUIRED_FILES = (dtype: 'q8' | 'fp32'): string[] => ['config.json', 'tokenizer.json', 'tokenizer_config.json', dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'];
+export type WeightsDtype = 'q8' | 'uint8' | 'fp32';
+const WEIGHTS_FILE: Record<WeightsDtype, string> = { q8: 'onnx/model_quantized.onnx', uint8: 'onnx/model_uint8.onnx', fp32: 'onnx/model.onnx' };
+const REQUIRED_FILES = (dtype: WeightsDtype): string[] => ['config.json', 'tokenizer.json', 'tokenizer_config.json', WEIGHTS_FILE[dtype]];
 
 async function chooseDevice(requested: EncoderOptions['device']): Promise<string> {
   if (requested && requested !== 'auto') return requested;
@@ -63,7 +71,7 @@ export function loadEncoder(options: EncoderOptions = {}, task: LongTaskOptions 
 async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Promise<Encoder> {
   const model = options.model ?? DEFAULT_ENCODER;
   if (typeof model !== 'string' || !/^[\w.@-]+(\/[\w.@-]+)?$/.test(model)) throw new StorecastError('INVALID_INPUT', `encoder.model must be a folder name like 'storecast-use-lite', got ${JSON.stringify(model)}.`);
-  const dtype = options.dtype ?? 'q8';
+  if (options.dtype !== undefined && !['auto', 'q8', 'uint8', 'fp32'].includes(options.dtype)) throw new StorecastError('INVALID_INPUT', `encoder.dtype must be 'auto', 'q8', 'uint8' or 'fp32', got ${JSON.stringify(options.dtype)}.`);
   const base = options.baseUrl ?? (storecastEnv.modelBaseUrl === '/models/' ? await defaultModelBase() : storecastEnv.modelBaseUrl);
   const folder = joinUrl(base, model + '/');
   // Our own models publish sha256 sums; a user-hosted model may not, and is then loaded unverified.
@@ -71,6 +79,9 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (model === DEFAULT_ENCODER) throw error;
     return undefined;
   });
+  const device = await chooseDevice(options.device);
+  // Integer compute pays off on wasm; WebGPU and onnxruntime-node run the float-compute file.
+  const dtype: WeightsDtype = options.dtype && options.dtype !== 'auto' ? options.dtype : device === 'wasm' && sums?.[WEIGHTS_FILE.uint8] ? 'uint8' : 'q8';
   const files = new Map<string, Uint8Array>();
   const names = REQUIRED_FILES(dtype);
   // One phase in files (fractional while a file downloads): byte totals are unknown until each file starts.
@@ -82,7 +93,10 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     await verifySha256(bytes, sums?.[name], url);
     files.set(name, bytes);
   }
-  const weightsHash = sums?.[names[3]]?.slice(0, 12) ?? `unverified-${files.get(names[3])!.length}`;
+  // The uint8 file is the integer-compute form of the same int8 weights (cosine ≥ 0.9996 to them): it
+  // carries their id, so a price model trained in Node loads in a browser that runs the uint8 file.
+  const idFile = dtype === 'uint8' && sums?.[WEIGHTS_FILE.q8] ? WEIGHTS_FILE.q8 : names[3];
+  const weightsHash = sums?.[idFile]?.slice(0, 12) ?? `unverified-${files.get(names[3])!.length}`;
   const transformers = await import('@huggingface/transformers');
   const tenv = transformers.env;
   tenv.allowRemoteModels = false;
@@ -108,7 +122,6 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     onnx.wasm.numThreads = encoderThreadCount();
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
-  const device = await chooseDevice(options.device);
   const parseFile = <T>(name: string): T => {
     try {
       return JSON.parse(new TextDecoder().decode(files.get(name))) as T;
@@ -133,10 +146,10 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  return { id: `${model}@${weightsHash}`, device, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}) };
+  return { id: `${model}@${weightsHash}`, device, dtype, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}) };
 }
 
-async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: 'q8' | 'fp32', device: string): Promise<Encoder['run']> {
+async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: WeightsDtype, device: string): Promise<Encoder['run']> {
   const extractor = await transformers.pipeline('feature-extraction', model, { dtype, device: device as 'wasm' });
   return async (texts) => {
     const output = await extractor(texts, { pooling: 'mean', normalize: true });

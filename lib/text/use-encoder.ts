@@ -1,5 +1,6 @@
 import { StorecastError } from '../errors.js';
 import { UseTokenizer, type VocabEntry } from './use-tokenizer.js';
+import type { WeightsDtype } from './encoder.js';
 
 type Transformers = typeof import('@huggingface/transformers');
 
@@ -37,7 +38,7 @@ export function parseUseTokenizer(tokenizerJson: Uint8Array, reserved: number): 
  * storecast's exact USE tokenizer (transformers.js' own Unigram tokenizer differs on score ties),
  * and reads the sentence vectors from the graph output named in config.json.
  */
-export async function createUseRunner(transformers: Transformers, model: string, tokenizerJson: Uint8Array, config: UseModelConfig, options: { dtype: 'q8' | 'fp32'; device: string; maxTokens: number }): Promise<{ run: (texts: string[]) => Promise<Float32Array[]>; tokenCount: (text: string) => number }> {
+export async function createUseRunner(transformers: Transformers, model: string, tokenizerJson: Uint8Array, config: UseModelConfig, options: { dtype: WeightsDtype; device: string; maxTokens: number }): Promise<{ run: (texts: string[]) => Promise<Float32Array[]>; tokenCount: (text: string) => number }> {
   let tokenizer: UseTokenizer;
   try {
     tokenizer = parseUseTokenizer(tokenizerJson, config.reserved_ids ?? 6);

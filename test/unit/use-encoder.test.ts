@@ -86,7 +86,7 @@ describe('storecast-use-lite against the TF.js original', () => {
       const built = spawnSync(PYTHON, ['tools/encoder/port_use.py', '--out', join(dir, 'model'), '--fp32', join(dir, 'model.onnx')], { encoding: 'utf8' });
       expect(built.status, built.stderr).toBe(0);
       // The converter is deterministic: it rebuilds the shipped int8 file byte for byte.
-      expect(readFileSync(join(dir, 'model/onnx/model_quantized.onnx')).equals(readFileSync(join(MODEL_DIR, 'onnx/model_quantized.onnx')))).toBe(true);
+      for (const file of ['onnx/model_quantized.onnx', 'onnx/model_uint8.onnx']) expect(readFileSync(join(dir, 'model', file)).equals(readFileSync(join(MODEL_DIR, file))), file).toBe(true);
       const got = await runOnnx(ortNode, join(dir, 'model.onnx'));
       let maxError = 0;
       got.forEach((v, i) => teacher[i]?.forEach((x, k) => { maxError = Math.max(maxError, Math.abs(x - v[k])); }));
@@ -120,6 +120,32 @@ describe('storecast-use-lite against the TF.js original', () => {
     // Float compute differs between runtimes only in summation order (~1e-7); an int8 kernel slipped
     // in by a runtime (MatMulInteger, or MatMulNBits fused from DequantizeLinear) costs ~1e-4.
     expect(min).toBeGreaterThanOrEqual(0.99999);
+  });
+});
+
+describe('the uint8 (integer-compute) file the browser runs on wasm', () => {
+  it('agrees with the TF.js original on onnxruntime-web wasm, and with onnxruntime-node (no saturation on any CPU)', async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    const bytes = new Uint8Array(readFileSync(join(MODEL_DIR, 'onnx/model_uint8.onnx')));
+    const web = await runOnnx(ortWeb, bytes);
+    const toTeacher = minCosine(web, teacher);
+    const node = await runOnnx(ortNode, bytes);
+    const runtimes = minCosine(node, web);
+    console.log(`uint8 onnxruntime-web vs TF.js: min cosine ${toTeacher.toFixed(5)}; node vs web ${runtimes.toFixed(6)}`);
+    expect(toTeacher).toBeGreaterThanOrEqual(0.998);
+    // Integer sums are exact; float noise before each per-token rounding flips a step now and then.
+    expect(runtimes).toBeGreaterThanOrEqual(0.9995);
+  });
+
+  it('carries the id of the float-compute file, so price models move between Node and browsers', async () => {
+    const [q8, uint8] = [await loadEncoder({ dtype: 'q8' }), await loadEncoder({ dtype: 'uint8' })];
+    expect(uint8.dtype).toBe('uint8');
+    expect(uint8.id).toBe(q8.id);
+    const sample = ['Logitech wireless mouse M185, grey', 'Organic green tea, 100 bags'];
+    const [a, b] = [await q8.run(sample), await uint8.run(sample)];
+    expect(minCosine(a, b)).toBeGreaterThan(0.999);
+    expect((await loadEncoder()).dtype).toBe('q8'); // Node runs float compute by default
+    await expect(loadEncoder({ dtype: 'int4' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
 

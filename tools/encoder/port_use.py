@@ -3,21 +3,22 @@
 layout that @huggingface/transformers loads as a feature-extraction model.
 
 The graph is rewritten by hand from the TF.js ops (no TensorFlow needed): same weights, same
-arithmetic order where it matters, so the float model reproduces the original to ~1e-6. The shipped
-model stores weights as int8 and computes in float (Cast -> Mul -> MatMul, folded into float weights
-when a session loads): onnxruntime-node's MatMulInteger saturates on x86 CPUs without VNNI, and it
-turns DequantizeLinear -> MatMul into an int8-activation MatMulNBits; plain float compute behaves
-the same on every runtime.
+arithmetic order where it matters, so the float model reproduces the original to ~1e-6. Two int8
+files are shipped:
+  onnx/model_quantized.onnx (dtype 'q8': Node, WebGPU) stores weights as int8 and computes in float
+    (Cast -> Mul -> MatMul, folded into float weights when a session loads): onnxruntime-node's
+    unsigned x signed MatMulInteger saturates on x86 CPUs without VNNI, and it turns
+    DequantizeLinear -> MatMul into an int8-activation MatMulNBits; plain float compute behaves the
+    same on every runtime and at every batch size.
+  onnx/model_uint8.onnx (dtype 'uint8': the browser's wasm backend) quantizes activations per token
+    in the graph and multiplies with MatMulInteger u8 x u8 (exact int32 sums, no saturation on any
+    CPU): ~2.2x faster on onnxruntime-web wasm (tools/encoder/bench-wasm.ts), cosine >= 0.9988 to
+    the TF.js original; the rounding of activations amplifies float noise a little (onnxruntime-node
+    vs -web min cosine 0.9998, batch-size dependence up to 1.4e-5).
 
 Run:  npm run port:use   (= /usr/bin/python3 tools/encoder/port_use.py)
       --out DIR       model folder to write (default public/models/storecast-use-lite)
       --fp32 FILE     also write the float model (tests build it into a temp dir; not shipped)
-      --u8 FILE       also write a uint8-compute variant (not shipped): activations quantized per
-                      token in the graph, MatMulInteger u8 x u8 (exact int32 sums, no saturation on
-                      any CPU). ~2.3x faster on onnxruntime-web wasm (tools/encoder/bench-wasm.ts),
-                      cosine >= 0.9988 to the TF.js original, Spearman 0.9997; but the rounding of
-                      activations amplifies float noise: onnxruntime-node vs -web min cosine 0.9998
-                      (the tests require 0.99999) and batch-size dependence up to 1.4e-5.
 Needs only python3-onnx and numpy.
 """
 import argparse, json, os
@@ -35,7 +36,7 @@ OPSET = 17
 # rounding costs most (min cosine to the float model over the test texts: 0.9982 all int8, 0.9992
 # with these two in float; +1.0 MB).
 FLOAT_MATRICES = ('l0.qkv_w', 'adjust_w')
-# In the uint8-compute graph (--u8): int8 weights with float compute, as in the shipped graph. The
+# In the uint8-compute graph: int8 weights with float compute, as in the shipped graph. The
 # pooling dense runs once per text (no speed to gain) and its input is the mean vector itself.
 FLOAT_COMPUTE = ('pool_w',)
 
@@ -286,7 +287,6 @@ def main():
     parser.add_argument('--package', default=PACKAGE)
     parser.add_argument('--out', default=os.path.join(ROOT, 'public/models', NAME))
     parser.add_argument('--fp32', help='also write the float model to this file')
-    parser.add_argument('--u8', help='also write the uint8-compute model to this file')
     args = parser.parse_args()
     p = use_weights(load_tfjs(os.path.join(args.package, 'dist')))
     vocab = json.load(open(os.path.join(args.package, 'dist/vocab.json'), encoding='utf-8'))
@@ -300,10 +300,9 @@ def main():
     write('tokenizer_config.json', tokenizer_config, indent=2, ensure_ascii=False)
     write('config.json', model_config(p), indent=2)
     onnx.save(build_model(p, quantize=True), os.path.join(args.out, 'onnx/model_quantized.onnx'))
+    onnx.save(build_model(p, quantize=True, integer=True), os.path.join(args.out, 'onnx/model_uint8.onnx'))
     if args.fp32:
         onnx.save(build_model(p, quantize=False), args.fp32)
-    if args.u8:
-        onnx.save(build_model(p, quantize=True, integer=True), args.u8)
     print('wrote', args.out, *([args.fp32] if args.fp32 else []))
 
 
