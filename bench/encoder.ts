@@ -216,8 +216,9 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
   cost.push([`${DEFAULT_ENCODER} load ms (read, sha256, session)`, loadMs]);
   const folder = new URL(`../public/models/${DEFAULT_ENCODER}/`, import.meta.url).pathname;
   const bytes = (f: string): number => statSync(folder + f).size;
-  cost.push(['onnx/model_quantized.onnx MB', bytes('onnx/model_quantized.onnx') / 1e6]);
-  cost.push(['all files MB (model, tokenizer, configs)', ['onnx/model_quantized.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'].reduce((s, f) => s + bytes(f), 0) / 1e6]);
+  cost.push(['onnx/model_quantized.onnx MB (float compute: Node, WebGPU)', bytes('onnx/model_quantized.onnx') / 1e6]);
+  cost.push(['onnx/model_uint8.onnx MB (integer compute: browser wasm)', bytes('onnx/model_uint8.onnx') / 1e6]);
+  cost.push(['files one page downloads MB (one model file, tokenizer, configs)', ['onnx/model_uint8.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'].reduce((s, f) => s + bytes(f), 0) / 1e6]);
   cost.push(['encoder id', encoder.id]);
   sections.push('Cost in Node on this machine (browser numbers are in the browser section).');
   sections.push(table(['what', 'value'], cost));

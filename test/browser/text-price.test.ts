@@ -17,7 +17,9 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
   afterAll(async () => { await h?.close(); await stopAll(); });
 
   for (const device of ['wasm', 'webgpu'] as const) {
-    it(`embedText on ${device} matches the original USE within 2e-3 cosine, loading only same-origin files`, async () => {
+    // wasm runs the integer-compute file, WebGPU the float-compute one.
+    const file = device === 'wasm' ? 'model_uint8.onnx' : 'model_quantized.onnx';
+    it(`embedText on ${device} (${file}) matches the original USE within 2e-3 cosine, loading only same-origin files`, async () => {
       const page = await h.newPage();
       const vectors: number[][] = await page.evaluate(async ({ titles, device }) => {
         const sc = await window.load('/lib/index.ts');
@@ -28,14 +30,14 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
         const cos = v.reduce((a, x, k) => a + x * reference[i][k], 0);
         expect(cos).toBeGreaterThan(1 - 2e-3);
       });
-      expect(h.requests.some((u) => u.endsWith('/models/storecast-use-lite/onnx/model_quantized.onnx'))).toBe(true);
+      expect(h.requests.some((u) => u.endsWith(`/models/storecast-use-lite/onnx/${file}`))).toBe(true);
       expect(h.offOrigin).toEqual([]);
     });
   }
 
   it('refuses a tampered model file in the browser and stays usable', async () => {
     const page = await h.newPage();
-    await page.route('**/storecast-use-lite/onnx/model_quantized.onnx', async (route) => {
+    await page.route('**/storecast-use-lite/onnx/model_uint8.onnx', async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       body[body.length - 10] ^= 0xff;
