@@ -14,11 +14,14 @@ import { validateCatalog } from './validate.js';
 import { PriceModelImpl, type CatalogState } from './model.js';
 import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 import { seededOrder } from './mlp.js';
+import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
 /** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
+/** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates and share a fold. */
+const NEAR_DUPLICATE = 0.7;
 
 /** Stage 1: validation, options, folds. */
 function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
@@ -81,10 +84,13 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   progress.finish('embed');
   const { featurizer, features } = await featurizeCatalog(priced, progress);
   const sparse = features.map((f) => f.sparse);
+  // Folds of near-duplicate groups: a product's twins never score it (cross-validation.ts, groups.ts).
+  const groups = nearDuplicateGroups(features.map((f) => f.lexical), NEAR_DUPLICATE);
+  p.fold = groupFolds(groups, p.folds, p.seed);
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
-  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, groups);
 
   progress.report('stack', 0, 1, 'steps');
   const leaves = priced.map(leafCategory);
