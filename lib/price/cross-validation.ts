@@ -143,10 +143,10 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
 }
 
 /**
- * Stage 4c: hybrid neighbours of every catalog product among the others (leave-one-out: what a new
- * product would see), the fusion weight and the temperature chosen by the neighbour estimate's error.
+ * Stage 4c: hybrid neighbours of every catalog product among the other folds' products, the fusion
+ * weight and the temperature chosen by the neighbour estimate's error.
  */
-export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter, groups?: Int32Array): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
   const n = priced.length;
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
@@ -157,8 +157,10 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   const candidates: Candidate[][] = [];
   for (let i = 0; i < n; i++) {
     if (i % 200 === 0) { throwIfAborted(signal); progress.report('neighbours', i, n, 'products'); await yieldToEventLoop(); }
-    // Leave-one-out: the product itself, a catalog twin with the same title and its near-duplicate group never count as its neighbour.
-    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => j === i || keys[j] === keys[i] || (groups !== undefined && groups[j] === groups[i])));
+    // Out of fold like every other member: the product's own fold (itself, its near-duplicate group)
+    // and any catalog twin with the same title never count as its neighbour. (Leave-one-out would see
+    // more of the catalog than the other members' fold models and win the stack unfairly.)
+    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => p.fold[j] === p.fold[i] || keys[j] === keys[i]));
   }
   let lexicalWeight = LEXICAL_WEIGHTS[1];
   let temperature = DEFAULT_TEMPERATURE;
@@ -174,26 +176,4 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   }
   progress.finish('neighbours');
   return { candidates, lexicalWeight, temperature, baseline, index };
-}
-
-/** Median of a sorted list without its element at `skip`. */
-function medianWithout(sorted: number[], skip: number): number {
-  const length = sorted.length - 1;
-  const at = (j: number): number => sorted[j < skip ? j : j + 1];
-  return length % 2 ? at((length - 1) / 2) : (at(length / 2 - 1) + at(length / 2)) / 2;
-}
-
-/** Leave-one-out category medians: the median member exactly as a new product would get it, without the product's own price. */
-export function leaveOneOutMedians(leaves: string[], logPrices: Float64Array): Float64Array {
-  const groups = new Map<string, number[]>();
-  leaves.forEach((leaf, i) => { for (const prefix of ['', ...pathPrefixes(leaf)]) append(groups, prefix, logPrices[i]); });
-  for (const list of groups.values()) list.sort((a, b) => a - b);
-  return Float64Array.from(leaves, (leaf, i) => {
-    const prefixes = ['', ...pathPrefixes(leaf)];
-    for (let level = prefixes.length - 1; level >= 0; level--) {
-      const list = groups.get(prefixes[level])!;
-      if (list.length - 1 >= 1) return medianWithout(list, list.indexOf(logPrices[i]));
-    }
-    return logPrices[i];
-  });
 }

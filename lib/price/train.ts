@@ -4,9 +4,9 @@ import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { rankCandidates } from './neighbours.js';
-import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, leaveOneOutMedians, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
+import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
@@ -90,11 +90,16 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
-  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, groups);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
 
   progress.report('stack', 0, 1, 'steps');
   const leaves = priced.map(leafCategory);
-  const medians = leaveOneOutMedians(leaves, p.logPrices);
+  // Category medians of the other folds, like every member's out-of-fold prediction.
+  const medians = new Float64Array(n);
+  for (let f = 0; f < p.folds; f++) {
+    const fitted = fitCategoryMedians(leaves, p.logPrices, foldRows(p, f, false));
+    for (const r of foldRows(p, f, true)) medians[r] = categoryMedian(leaves[r], fitted);
+  }
   const global = fitCategoryMedians(leaves, p.logPrices).global;
   const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global, neighbours.temperature));
   const m = MEMBER_NAMES.length;

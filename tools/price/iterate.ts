@@ -16,16 +16,20 @@ const ridge = rmsle(actual, tfidfRidge(train, test).predicted);
 
 async function evaluate(products: Product[]): Promise<string> {
   const t0 = performance.now();
-  const model = await trainPriceModel(products);
+  const phases: Record<string, number> = {};
+  let last = performance.now();
+  let phase = '';
+  const model = await trainPriceModel(products, { onProgress: (q) => { const now = performance.now(); if (phase) phases[phase] = (phases[phase] ?? 0) + now - last; last = now; phase = q.phase; } });
   const seconds = (performance.now() - t0) / 1000;
   const s = await predictPrice(test, { model });
   const error = rmsle(actual, s.map((x) => x.price));
   const cover = s.filter((x, i) => actual[i] >= x.low && actual[i] <= x.high).length / s.length;
   let line = `n=${products.length} rmsle ${error.toFixed(4)} ratio ${(error / ridge).toFixed(4)} cov ${cover.toFixed(3)} cvRmsle ${model.metrics.validationRmsle.toFixed(4)} cvCov ${model.metrics.validationCoverage80.toFixed(3)} stacker ${model.metrics.stacker} train ${seconds.toFixed(1)}s`;
+  if (flags.includes('--phases')) line += `\n  phases (s) ${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`;
   if (flags.includes('--members')) {
     const impl = model as unknown as PriceModelImpl;
     const stacker = impl.state.stacker;
-    line += `\n  stack weights ${stacker.weights.map((w) => w.toFixed(2)).join(' ')}\n  cv members ${JSON.stringify(model.metrics.memberRmsle)}\n  test members`;
+    line += `\n  scores ${JSON.stringify(model.metrics.stackerScores)}\n  stack weights ${stacker.weights.map((w) => w.toFixed(2)).join(' ')}\n  cv members ${JSON.stringify(model.metrics.memberRmsle)}\n  test members`;
     for (let j = 0; j < stacker.weights.length; j++) {
       impl.state.stacker = { name: 'one', weights: stacker.weights.map((_, k) => (k === j ? 1 : 0)), intercept: 0 };
       const sj = await predictPrice(test, { model });
