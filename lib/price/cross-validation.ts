@@ -146,11 +146,10 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
  * Stage 4c: hybrid neighbours of every catalog product among the other folds' products, the fusion
  * weight and the temperature chosen by the neighbour estimate's error.
  */
-export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter, index = new LexicalIndex(features.map((f) => f.lexical))): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
   const n = priced.length;
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
-  const index = new LexicalIndex(lexical);
   const catalog = { embeddings, dims, lexical, index };
   const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
   const keys = priced.map((q) => titleKey(q.title));

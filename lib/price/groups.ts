@@ -1,3 +1,4 @@
+import { throwIfAborted, yieldToEventLoop } from '../errors.js';
 import type { SparseRow } from './features.js';
 import { LexicalIndex } from './neighbours.js';
 import { seededOrder } from './mlp.js';
@@ -8,7 +9,7 @@ import { seededOrder } from './mlp.js';
  * those twins leak across folds and makes every member look better than it is on products the
  * catalog has not seen — most of all the neighbours — which skews the stacker and the ranges.
  */
-export function nearDuplicateGroups(lexical: SparseRow[], threshold: number, maxSize = Math.max(2, Math.floor(lexical.length / 10))): Int32Array {
+export async function nearDuplicateGroups(lexical: SparseRow[], threshold: number, index = new LexicalIndex(lexical), signal?: AbortSignal, maxSize = Math.max(2, Math.floor(lexical.length / 10))): Promise<Int32Array> {
   const n = lexical.length;
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const size = new Int32Array(n).fill(1);
@@ -16,8 +17,8 @@ export function nearDuplicateGroups(lexical: SparseRow[], threshold: number, max
     while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
     return i;
   };
-  const index = new LexicalIndex(lexical);
   for (let i = 0; i < n; i++) {
+    if (i % 500 === 499) { throwIfAborted(signal); await yieldToEventLoop(); }
     for (const [j, s] of index.scores(lexical[i])) {
       if (j <= i || s < threshold) continue;
       const a = find(i);

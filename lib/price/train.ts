@@ -5,7 +5,7 @@ import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
-import { rankCandidates } from './neighbours.js';
+import { LexicalIndex, rankCandidates } from './neighbours.js';
 import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
@@ -85,12 +85,13 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const { featurizer, features } = await featurizeCatalog(priced, progress);
   const sparse = features.map((f) => f.sparse);
   // Folds of near-duplicate groups: a product's twins never score it (cross-validation.ts, groups.ts).
-  const groups = nearDuplicateGroups(features.map((f) => f.lexical), NEAR_DUPLICATE);
+  const lexicalIndex = new LexicalIndex(features.map((f) => f.lexical));
+  const groups = await nearDuplicateGroups(features.map((f) => f.lexical), NEAR_DUPLICATE, lexicalIndex, signal);
   p.fold = groupFolds(groups, p.folds, p.seed);
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
-  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, lexicalIndex);
 
   progress.report('stack', 0, 1, 'steps');
   const leaves = priced.map(leafCategory);
