@@ -24,7 +24,7 @@ async function evaluate(products: Product[]): Promise<string> {
   const s = await predictPrice(test, { model });
   const error = rmsle(actual, s.map((x) => x.price));
   const cover = s.filter((x, i) => actual[i] >= x.low && actual[i] <= x.high).length / s.length;
-  let line = `n=${products.length} rmsle ${error.toFixed(4)} ratio ${(error / ridge).toFixed(4)} cov ${cover.toFixed(3)} cvRmsle ${model.metrics.validationRmsle.toFixed(4)} cvCov ${model.metrics.validationCoverage80.toFixed(3)} stacker ${model.metrics.stacker} train ${seconds.toFixed(1)}s`;
+  let line = `n=${products.length} rmsle ${error.toFixed(4)} ratio ${(error / ridge).toFixed(4)} cov ${cover.toFixed(3)} cvRmsle ${model.metrics.validationRmsle.toFixed(4)} cvCov ${model.metrics.validationCoverage80.toFixed(3)} stacker ${model.metrics.stacker} λ ${model.metrics.ridgeLambda} train ${seconds.toFixed(1)}s`;
   if (flags.includes('--phases')) line += `\n  phases (s) ${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`;
   if (flags.includes('--members')) {
     const impl = model as unknown as PriceModelImpl;
