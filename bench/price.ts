@@ -25,7 +25,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function categoryMedian(train: Product[], test: Product[]): number[] {
+export function categoryMedian(train: Product[], test: Product[]): number[] {
   const byCategory = new Map<string, number[]>();
   for (const p of train) byCategory.set(p.category ?? '', [...(byCategory.get(p.category ?? '') ?? []), p.price!]);
   const global = median(train.map((p) => p.price!));
@@ -33,7 +33,7 @@ function categoryMedian(train: Product[], test: Product[]): number[] {
 }
 
 /** TF-IDF (word 1–2 + char 2–5 grams) + attributes + ridge on log1p(price), λ by 4-fold CV on the training split. */
-function tfidfRidge(train: Product[], test: Product[]): { predicted: number[]; lambda: number; neighbours: (i: number) => number[] } {
+export function tfidfRidge(train: Product[], test: Product[]): { predicted: number[]; lambda: number; neighbours: (i: number) => number[] } {
   const space = fitFeatureSpace(train);
   const rows = train.map((p) => sparseRow(p, space));
   const y = Float64Array.from(train, (p) => Math.log1p(p.price!));
@@ -67,7 +67,7 @@ function tfidfRidge(train: Product[], test: Product[]): { predicted: number[]; l
 const coverage = (actual: number[], s: PriceSuggestion[]): number => s.filter((x, i) => actual[i] >= x.low && actual[i] <= x.high).length / s.length;
 const meanWidth = (s: PriceSuggestion[]): number => s.reduce((a, x) => a + Math.log(x.high / x.low), 0) / s.length;
 
-function sample<T>(list: T[], size: number, seed: number): T[] {
+export function sample<T>(list: T[], size: number, seed: number): T[] {
   const order = list.map((_, i) => i);
   let s = seed;
   for (let i = order.length - 1; i > 0; i--) {

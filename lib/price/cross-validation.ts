@@ -36,56 +36,51 @@ export interface Prepared { priced: Product[]; skipped: number; extraTargets: Ex
 export const foldRows = (p: Prepared, f: number, inFold: boolean): number[] => Array.from(p.fold.keys()).filter((r) => (p.fold[r] === f) === inFold);
 
 /**
- * Stage 4a: ridge, λ chosen on fold 0, out-of-fold predictions; the model for new products is the
- * mean of the fold models (a linear model, so one weight vector: no refit on everything).
+ * Stage 4a: ridge. λ is chosen by the out-of-fold error over every fold (on a large catalog, on a
+ * sample of fold 0: the choice is stable and the fits are not cheap); the model for new products
+ * is refitted on every row with that λ (fold models each saw only (K − 1)/K of the catalog, and
+ * their mean is shrunk like one of them).
  */
 export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; ridge: { weights: Float32Array; intercept: number; lambda: number } }> {
-  const oof = new Float64Array(rows.length);
-  const fitFold = (f: number, lambda: number): { weights: Float32Array; intercept: number } => {
-    const train = foldRows(p, f, false);
-    const model = fitRidge(train.map((r) => rows[r]), Float64Array.from(train, (r) => p.logPrices[r]), dimension, lambda);
-    for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
-    return model;
-  };
-  const total = LAMBDAS.length + p.folds - 1;
+  const n = rows.length;
+  const fitOn = (take: number[], lambda: number): { weights: Float32Array; intercept: number } => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda);
+  const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
+  const large = sampleTrain.length < foldRows(p, 0, false).length;
+  const total = (large ? LAMBDAS.length + p.folds : LAMBDAS.length * p.folds) + 1;
   let done = 0;
+  const step = async (): Promise<void> => { throwIfAborted(signal); progress.report('ridge', ++done, total, 'folds'); await yieldToEventLoop(); };
   let lambda = LAMBDAS[0];
   let best = Infinity;
-  let fold0: { weights: Float32Array; intercept: number } | undefined;
-  const searched = foldRows(p, 0, true);
-  // On a large catalog λ is searched on a sample of fold 0 (the choice is stable; the fits are not cheap).
-  const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
-  const sampleTest = searched.slice(0, LAMBDA_SEARCH_ROWS / 3);
-  const large = sampleTrain.length < foldRows(p, 0, false).length;
-  for (const l of LAMBDAS) {
-    throwIfAborted(signal);
-    let model: { weights: Float32Array; intercept: number };
-    let error: number;
-    if (large) {
-      model = fitRidge(sampleTrain.map((r) => rows[r]), Float64Array.from(sampleTrain, (r) => p.logPrices[r]), dimension, l);
-      error = rmse(sampleTest.map((r) => predictRidge(rows[r], model)), sampleTest.map((r) => p.logPrices[r]));
-    } else {
-      model = fitFold(0, l);
-      error = rmse(searched.map((r) => oof[r]), searched.map((r) => p.logPrices[r]));
+  let oof = new Float64Array(n);
+  if (large) {
+    const sampleTest = foldRows(p, 0, true).slice(0, LAMBDA_SEARCH_ROWS / 3);
+    for (const l of LAMBDAS) {
+      const model = fitOn(sampleTrain, l);
+      const error = rmse(sampleTest.map((r) => predictRidge(rows[r], model)), sampleTest.map((r) => p.logPrices[r]));
+      if (error < best) { best = error; lambda = l; }
+      await step();
     }
-    if (error < best) { best = error; lambda = l; fold0 = model; }
-    progress.report('ridge', ++done, total, 'folds');
-    await yieldToEventLoop();
+    for (let f = 0; f < p.folds; f++) {
+      const model = fitOn(foldRows(p, f, false), lambda);
+      for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
+      await step();
+    }
+  } else {
+    for (const l of LAMBDAS) {
+      const predicted = new Float64Array(n);
+      for (let f = 0; f < p.folds; f++) {
+        const model = fitOn(foldRows(p, f, false), l);
+        for (const r of foldRows(p, f, true)) predicted[r] = predictRidge(rows[r], model);
+        await step();
+      }
+      const error = rmse(predicted, p.logPrices);
+      if (error < best) { best = error; lambda = l; oof = predicted; }
+    }
   }
-  if (large) fold0 = fitFold(0, lambda);
-  for (const r of searched) oof[r] = predictRidge(rows[r], fold0!);
-  const models = [fold0!];
-  for (let f = 1; f < p.folds; f++) {
-    throwIfAborted(signal);
-    models.push(fitFold(f, lambda));
-    progress.report('ridge', ++done, total, 'folds');
-    await yieldToEventLoop();
-  }
-  const weights = new Float32Array(dimension);
-  for (const m of models) for (let j = 0; j < dimension; j++) if (m.weights[j]) weights[j] += m.weights[j] / models.length;
-  const intercept = models.reduce((a, m) => a + m.intercept, 0) / models.length;
+  const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda);
+  await step();
   progress.finish('ridge');
-  return { oof, ridge: { weights, intercept, lambda } };
+  return { oof, ridge: { ...model, lambda } };
 }
 
 /** Stage 4b: the sparse MLP per fold; the fold models predict their held-out rows and, averaged, new products. */
@@ -148,22 +143,23 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
 }
 
 /**
- * Stage 4c: hybrid neighbours of every catalog product among the others (leave-one-out: what a new
- * product would see), the fusion weight and the temperature chosen by the neighbour estimate's error.
+ * Stage 4c: hybrid neighbours of every catalog product among the other folds' products, the fusion
+ * weight and the temperature chosen by the neighbour estimate's error.
  */
-export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter, index = new LexicalIndex(features.map((f) => f.lexical))): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
   const n = priced.length;
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
-  const index = new LexicalIndex(lexical);
   const catalog = { embeddings, dims, lexical, index };
   const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
   const keys = priced.map((q) => titleKey(q.title));
   const candidates: Candidate[][] = [];
   for (let i = 0; i < n; i++) {
     if (i % 200 === 0) { throwIfAborted(signal); progress.report('neighbours', i, n, 'products'); await yieldToEventLoop(); }
-    // Leave-one-out: the product itself, and any catalog twin with the same title, never count as its neighbour.
-    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => j === i || keys[j] === keys[i]));
+    // Out of fold like every other member: the product's own fold (itself, its near-duplicate group)
+    // and any catalog twin with the same title never count as its neighbour. (Leave-one-out would see
+    // more of the catalog than the other members' fold models and win the stack unfairly.)
+    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => p.fold[j] === p.fold[i] || keys[j] === keys[i]));
   }
   let lexicalWeight = LEXICAL_WEIGHTS[1];
   let temperature = DEFAULT_TEMPERATURE;
@@ -179,26 +175,4 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   }
   progress.finish('neighbours');
   return { candidates, lexicalWeight, temperature, baseline, index };
-}
-
-/** Median of a sorted list without its element at `skip`. */
-function medianWithout(sorted: number[], skip: number): number {
-  const length = sorted.length - 1;
-  const at = (j: number): number => sorted[j < skip ? j : j + 1];
-  return length % 2 ? at((length - 1) / 2) : (at(length / 2 - 1) + at(length / 2)) / 2;
-}
-
-/** Leave-one-out category medians: the median member exactly as a new product would get it, without the product's own price. */
-export function leaveOneOutMedians(leaves: string[], logPrices: Float64Array): Float64Array {
-  const groups = new Map<string, number[]>();
-  leaves.forEach((leaf, i) => { for (const prefix of ['', ...pathPrefixes(leaf)]) append(groups, prefix, logPrices[i]); });
-  for (const list of groups.values()) list.sort((a, b) => a - b);
-  return Float64Array.from(leaves, (leaf, i) => {
-    const prefixes = ['', ...pathPrefixes(leaf)];
-    for (let level = prefixes.length - 1; level >= 0; level--) {
-      const list = groups.get(prefixes[level])!;
-      if (list.length - 1 >= 1) return medianWithout(list, list.indexOf(logPrices[i]));
-    }
-    return logPrices[i];
-  });
 }

@@ -99,13 +99,19 @@ export class PriceModelImpl implements PriceModel {
   get metrics(): PriceModelMetrics { return this.state.metrics; }
   get createdAt(): string { return this.state.createdAt; }
 
-  /** The catalog product a query is (same id, or same title): its own price must not answer for it. */
+  /**
+   * The catalog product a query is (same title, ignoring case and spacing; the id picks the row when
+   * several share it): its own price must not answer for it. An id that comes back with another
+   * title names another product (catalogs reuse ids), which is answered like any new product.
+   */
   #catalogIndex(p: Product): number {
     const c = this.state.catalog;
     this.#byId ??= new Map(c.ids.flatMap((id, i) => (id === undefined ? [] : [[id, i] as [string, number]])));
     this.#byTitle ??= new Map(c.titles.map((t, i) => [titleKey(t), i]));
-    if (p.id !== undefined && this.#byId.has(p.id)) return this.#byId.get(p.id)!;
-    return this.#byTitle.get(titleKey(p.title)) ?? -1;
+    const key = titleKey(p.title);
+    const byId = p.id !== undefined ? this.#byId.get(p.id) : undefined;
+    if (byId !== undefined && titleKey(c.titles[byId]) === key) return byId;
+    return this.#byTitle.get(key) ?? -1;
   }
 
   #neighbourCatalog(): NeighbourCatalog {

@@ -4,9 +4,9 @@ import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
-import { rankCandidates } from './neighbours.js';
-import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, leaveOneOutMedians, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
+import { LexicalIndex, rankCandidates } from './neighbours.js';
+import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
@@ -14,11 +14,14 @@ import { validateCatalog } from './validate.js';
 import { PriceModelImpl, type CatalogState } from './model.js';
 import type { PriceModel, Product, TrainPriceOptions } from './types.js';
 import { seededOrder } from './mlp.js';
+import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
 /** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
+/** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates and share a fold. */
+const NEAR_DUPLICATE = 0.7;
 
 /** Stage 1: validation, options, folds. */
 function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
@@ -81,14 +84,23 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   progress.finish('embed');
   const { featurizer, features } = await featurizeCatalog(priced, progress);
   const sparse = features.map((f) => f.sparse);
+  // Folds of near-duplicate groups: a product's twins never score it (cross-validation.ts, groups.ts).
+  const lexicalIndex = new LexicalIndex(features.map((f) => f.lexical));
+  const groups = await nearDuplicateGroups(features.map((f) => f.lexical), NEAR_DUPLICATE, lexicalIndex, signal);
+  p.fold = groupFolds(groups, p.folds, p.seed);
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
-  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, lexicalIndex);
 
   progress.report('stack', 0, 1, 'steps');
   const leaves = priced.map(leafCategory);
-  const medians = leaveOneOutMedians(leaves, p.logPrices);
+  // Category medians of the other folds, like every member's out-of-fold prediction.
+  const medians = new Float64Array(n);
+  for (let f = 0; f < p.folds; f++) {
+    const fitted = fitCategoryMedians(leaves, p.logPrices, foldRows(p, f, false));
+    for (const r of foldRows(p, f, true)) medians[r] = categoryMedian(leaves[r], fitted);
+  }
   const global = fitCategoryMedians(leaves, p.logPrices).global;
   const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global, neighbours.temperature));
   const m = MEMBER_NAMES.length;

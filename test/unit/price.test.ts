@@ -179,6 +179,9 @@ describe('honest suggestions for the catalog\'s own products, comparables that e
     // A product with a new id but the same title (a duplicate listing) is the same product.
     const twin = await predictPrice({ ...target, id: 'new-listing' }, { model });
     expect(twin.comparables.some((c) => c.title === target.title)).toBe(false);
+    // An id that comes back with another title names another product (catalogs reuse ids): answered like a new one.
+    const reused = await predictPrice({ id: target.id, title: 'Ceramic coffee mug, 350 ml', category: target.category }, { model });
+    expect(reused.warnings.map((w) => w.code)).not.toContain('CATALOG_PRODUCT');
     model.dispose();
   });
 
