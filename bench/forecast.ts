@@ -383,7 +383,7 @@ async function walmartRows(log: (s: string) => void): Promise<AccuracyRow[]> {
  * 16–64, 1,428 monthly of 48–126, 174 other of 71–104 treated as monthly), made from a seeded
  * level + trend + seasonality + noise generator: a speed test, not an accuracy one.
  */
-function shortSeries(): Array<{ values: number[]; frequency: 'yearly' | 'quarterly' | 'monthly' }> {
+export function shortSeries(): Array<{ values: number[]; frequency: 'yearly' | 'quarterly' | 'monthly' }> {
   let seed = 42;
   const rand = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
   const make = (count: number, frequency: 'yearly' | 'quarterly' | 'monthly', min: number, max: number, period: number) => Array.from({ length: count }, () => {

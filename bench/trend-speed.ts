@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { forecastTrends, smape, mase, owa } from '../lib/index.js';
 import { has, readWide } from './data.js';
+import { shortSeries } from './forecast.js';
 
 const args = process.argv.slice(2);
 const parts = args.filter((a) => !a.startsWith('--'));
@@ -15,20 +16,6 @@ const compare = args.find((a) => a.startsWith('--compare='))?.slice(10);
 const out: Record<string, number[][]> = {};
 /** CPU seconds of this process since `c0` (user + system): steadier than wall time on a shared machine. */
 const cpu = (c0: NodeJS.CpuUsage): string => { const c = process.cpuUsage(c0); return ((c.user + c.system) / 1e6).toFixed(2); };
-
-function shortSeries(): Array<{ values: number[]; frequency: 'yearly' | 'quarterly' | 'monthly' }> {
-  let seed = 42;
-  const rand = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
-  const make = (count: number, frequency: 'yearly' | 'quarterly' | 'monthly', min: number, max: number, period: number) => Array.from({ length: count }, () => {
-    const n = min + Math.floor(rand() * (max - min + 1));
-    const level = 1000 * (0.2 + rand());
-    const slope = (rand() - 0.4) * 0.02 * level;
-    const season = period > 1 ? rand() * 0.3 : 0;
-    let walk = 0;
-    return { frequency, values: Array.from({ length: n }, (_, t) => { walk += (rand() - 0.5) * 0.05 * level; return Math.max(1, level + slope * t + walk + season * level * Math.sin((2 * Math.PI * t) / period)); }) };
-  });
-  return [...make(645, 'yearly', 14, 41, 1), ...make(756, 'quarterly', 16, 64, 4), ...make(1428, 'monthly', 48, 126, 12), ...make(174, 'monthly', 71, 104, 12)];
-}
 
 const model = stat ? 'ensemble' : 'auto';
 for (const part of parts.length ? parts : ['short', 'hourly']) {
