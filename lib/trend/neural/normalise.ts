@@ -58,10 +58,17 @@ export function seasonalIndices(values: ArrayLike<number>, end: number, period: 
   const sums = new Float64Array(period);
   const counts = new Float64Array(period);
   const half = Math.floor(period / 2);
-  const mean = (from: number): number => { let s = 0; for (let k = 0; k < period; k++) s += values[from + k]; return s / period; };
-  const averages = period % 2 === 0 ? (cycles + 1) * period - period : (cycles + 1) * period - period + 1;
+  // Moving sums of `period` values (a running sum: the hourly-by-week period is 168 wide).
+  const length = (cycles + 1) * period;
+  const windowSums = new Float64Array(length - period + 1);
+  let running = 0;
+  for (let k = 0; k < period; k++) running += values[start + k];
+  windowSums[0] = running;
+  for (let i = 1; i < windowSums.length; i++) { running += values[start + i + period - 1] - values[start + i - 1]; windowSums[i] = running; }
+  const mean = (i: number): number => windowSums[i] / period;
+  const averages = period % 2 === 0 ? length - period : length - period + 1;
   for (let i = 0; i < averages; i++) {
-    const centre = period % 2 === 0 ? (mean(start + i) + mean(start + i + 1)) / 2 : mean(start + i);
+    const centre = period % 2 === 0 ? (mean(i) + mean(i + 1)) / 2 : mean(i);
     const t = start + i + half;
     const phase = (((t - end) % period) + period) % period;
     sums[phase] += values[t] / centre;
