@@ -198,12 +198,14 @@ def evaluate(model, ids, held, sources, teacher):
         'all held-out lines': list(held),
     }
     rng = np.random.default_rng(2026)
+    known = [i for i in held if teacher.have[i]]
+    vectors = dict(zip(known, embed(model, ids, known))) if known else {}
     out = {}
     for name, idx in groups.items():
         idx = [i for i in idx if teacher.have[i]]
         if len(idx) < 2:
             continue
-        out[name] = agreement(embed(model, ids, idx), teacher.vectors[idx], rng)
+        out[name] = agreement(np.stack([vectors[i] for i in idx]), teacher.vectors[idx], rng)
     return out
 
 def print_metrics(metrics):
