@@ -3,6 +3,7 @@ resumable across sessions from a checkpoint committed to git (tools/encoder/chec
 
   node tools/encoder/build-corpus.mjs                              # .cache/encoder/corpus.txt (+ sources, stats)
   THREADS=1 nice -n 19 node tools/encoder/teacher-embed.mjs        # .cache/encoder/teacher/shard-*.f32 (resumable)
+  source tools/encoder/openblas.sh                                 # OpenBLAS for this shell (Debian's torch has the reference BLAS)
   THREADS=1 nice -n 19 /usr/bin/python3 tools/encoder/train_student.py --fresh --minutes 45    # first session
   THREADS=1 nice -n 19 /usr/bin/python3 tools/encoder/train_student.py --resume --minutes 60   # every later session
   /usr/bin/python3 tools/encoder/train_student.py --eval-only      # metrics of the checkpoint
@@ -263,6 +264,18 @@ THREADS=1 nice -n 19 /usr/bin/python3 tools/encoder/train_student.py --resume --
 """
     open(os.path.join(ckpt, 'README.md'), 'w').write(text)
 
+def check_blas():
+    """Debian's python3-torch links the reference BLAS (torch.__config__: BLAS_INFO=generic), ~3 GFLOPS
+    on one thread: training is 15x slower than with OpenBLAS. Say so (see tools/encoder/README.md)."""
+    a, b = torch.randn(1024, 256), torch.randn(256, 512)
+    t = time.process_time()
+    for _ in range(5):
+        a @ b
+    gflops = 5 * 2 * 1024 * 256 * 512 / max(time.process_time() - t, 1e-9) / 1e9
+    print(f'matmul {gflops:.1f} GFLOPS per thread', flush=True)
+    if gflops < 12:
+        print('warning: slow BLAS (reference BLAS?). Use OpenBLAS for this process: LD_LIBRARY_PATH=.cache/openblas/root/usr/lib/x86_64-linux-gnu/openblas-serial (tools/encoder/README.md)', flush=True)
+
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser()
@@ -281,6 +294,7 @@ def main():
     ap.add_argument('--save-every', type=float, default=10, help='minutes between intermediate checkpoints')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
+    check_blas()
     have_ckpt = os.path.exists(os.path.join(args.ckpt, 'state.json'))
     if args.fresh and args.resume:
         sys.exit('--fresh or --resume, not both')
