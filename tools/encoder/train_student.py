@@ -215,7 +215,7 @@ def print_metrics(metrics):
 
 def write_readme(state, ckpt):
     m = state.get('metrics') or {}
-    rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {v['top10_overlap']:.3f} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
+    rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {'-' if v['top10_overlap'] != v['top10_overlap'] else format(v['top10_overlap'], '.3f')} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
     hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
     files = '\n'.join(f"| {f} | {v['bytes']} | `{v['sha256']}` |" for f, v in state.get('files', {}).items())
     titles = m.get('all product titles (catalog, variants, generated)', {})
@@ -238,7 +238,8 @@ teacher; the full criterion also asks k-NN price RMSLE <= 1.05x the teacher's, `
 
 ## Metrics (held-out lines, never trained on), measured at step {state.get('metrics_at_step', '-')}
 Spearman = rank correlation of student vs teacher cosine similarities over pairs of texts; top-10 =
-mean share of the teacher's 10 nearest neighbours (within the group) the student also ranks top 10;
+mean share of the teacher's 10 nearest neighbours (within the group) the student also ranks top 10
+(groups of at most 5,000 texts);
 cosine = between the student's and the teacher's vector of the same text.
 
 | held-out group | texts | pairs | Spearman | top-10 overlap | mean cosine | min cosine |
@@ -254,7 +255,9 @@ cosine = between the student's and the teacher's vector of the same text.
 ```bash
 node tools/encoder/build-corpus.mjs                                   # same corpus (checks sha256 above)
 THREADS=1 nice -n 19 node tools/encoder/teacher-embed.mjs             # teacher vectors (.cache, resumable)
+source tools/encoder/openblas.sh                                      # OpenBLAS for this shell (15x faster than Debian's reference BLAS)
 THREADS=1 nice -n 19 /usr/bin/python3 tools/encoder/train_student.py --resume --minutes 60
+git add tools/encoder/checkpoint && git commit -m "BERT student: session N"
 ```
 
 ## Files
