@@ -71,7 +71,7 @@ export function loadEncoder(options: EncoderOptions = {}, task: LongTaskOptions 
 async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Promise<Encoder> {
   const model = options.model ?? DEFAULT_ENCODER;
   if (typeof model !== 'string' || !/^[\w.@-]+(\/[\w.@-]+)?$/.test(model)) throw new StorecastError('INVALID_INPUT', `encoder.model must be a folder name like 'storecast-use-lite', got ${JSON.stringify(model)}.`);
-  if (options.dtype !== undefined && !['auto', 'q8', 'uint8', 'fp32'].includes(options.dtype)) throw new StorecastError('INVALID_INPUT', `encoder.dtype must be 'auto', 'q8', 'uint8' or 'fp32', got ${JSON.stringify(options.dtype)}.`);
+  if (options.dtype !== undefined && options.dtype !== 'auto' && !Object.hasOwn(WEIGHTS_FILE, options.dtype)) throw new StorecastError('INVALID_INPUT', `encoder.dtype must be 'auto', 'q8', 'uint8' or 'fp32', got ${JSON.stringify(options.dtype)}.`);
   const base = options.baseUrl ?? (storecastEnv.modelBaseUrl === '/models/' ? await defaultModelBase() : storecastEnv.modelBaseUrl);
   const folder = joinUrl(base, model + '/');
   // Our own models publish sha256 sums; a user-hosted model may not, and is then loaded unverified.

@@ -35,7 +35,7 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
       const result = model && await neuralForecasts(requests.map((r) => ({
         // The history as every member sees it (scaled, covariate effects and a final pulse taken out):
         // the dynamic regression adds the effects back, as for the statistical members.
-        prepared: { ...r.series.prepared, values: r.series.y, covariates: {} },
+        prepared: { ...r.series.prepared, values: r.series.y },
         cuts: zeroShot(r.series) ? r.cuts.slice(0, 1) : r.cuts,
         horizon: r.horizon,
       })), { required: context.required, model, signal: context.signal });

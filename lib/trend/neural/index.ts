@@ -115,11 +115,14 @@ async function getDefaultModel(required: boolean): Promise<TrendModel | undefine
 
 interface Window { past: Float32Array; future: Float32Array; season: Float64Array; level: number; shift: number }
 
-/** The network's input for a forecast from `end`: normalised values, observed mask, covariates past and future. */
-function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, period: number, covariates: Float64Array[], covariateScale: number[]): Window | undefined {
+/**
+ * The network's input for a forecast from `end`: normalised values and the observed mask. Its
+ * covariate channels stay 0: covariates reach the forecast through the engine's dynamic regression,
+ * as for every member.
+ */
+function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, period: number): Window | undefined {
   const normalised = normaliseWindow(m.normalisation, m.window, m.horizon, values, end, period);
   if (!normalised) return undefined;
-  const start = Math.max(0, end - m.window);
   const channels = 2 + m.covariates;
   const past = new Float32Array(m.window * channels);
   const future = new Float32Array(m.horizon * m.covariates);
@@ -127,19 +130,7 @@ function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: numbe
     past[i * channels] = normalised.x[i];
     past[i * channels + 1] = normalised.observed[i];
   }
-  const offset = m.window - (end - start);
-  covariates.forEach((c, k) => {
-    for (let t = start; t < end; t++) past[(offset + t - start) * channels + 2 + k] = c[t] / covariateScale[k];
-    for (let h = 0; h < m.horizon && end + h < c.length; h++) future[h * m.covariates + k] = c[end + h] / covariateScale[k];
-  });
   return { past, future, season: normalised.season, level: normalised.level, shift: normalised.shift };
-}
-
-function covariateChannels(m: TrendModelManifest, p: PreparedSeries): { channels: Float64Array[]; scales: number[] } {
-  const channels = Object.values(p.covariates).slice(0, m.covariates);
-  // Dividing by the largest magnitude keeps 0/1 flags as they are and brings prices to a comparable range.
-  const scales = channels.map((c) => c.reduce((a, v) => Math.max(a, Math.abs(v)), 0) || 1);
-  return { channels, scales };
 }
 
 function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number): MemberForecast {
@@ -189,9 +180,8 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
       slots.push(undefined);
       continue;
     }
-    const { channels, scales } = covariateChannels(m, p);
     const period = networkPeriod(p.values, p.frequency);
-    const own = request.cuts.map((cut) => makeWindow(m, p.values, cut, period, channels, scales));
+    const own = request.cuts.map((cut) => makeWindow(m, p.values, cut, period));
     if (own.some((w) => !w)) {
       skipped.push('the history before a forecast origin is all zeros');
       slots.push(undefined);
@@ -252,7 +242,7 @@ export async function fineTuneTrendModel(model: TrendModel, series: number[][], 
         const k = Math.floor(random() * usable.length);
         const s = usable[k];
         const cut = 8 + Math.floor(random() * (s.length - 9));
-        const w = makeWindow(m, s, cut, periods[k], [], [])!;
+        const w = makeWindow(m, s, cut, periods[k])!;
         const target = new Float32Array(m.horizon);
         const mask = new Float32Array(m.horizon);
         const clip = m.normalisation.clip;
