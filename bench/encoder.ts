@@ -9,6 +9,8 @@ import { neighbourStats } from '../lib/price/members.js';
 /** Similarity-weighted mean of the neighbours' log-prices (the price model's own weighting). */
 const knnEstimate = (neighbours: Array<{ index: number; similarity: number }>, logPrices: ArrayLike<number>): number => neighbourStats(neighbours, logPrices, NaN, 0.05).estimate;
 import { table } from './results.js';
+
+const STUDENT = 'storecast-bert-mini';
 import { has, readJsonl } from './data.js';
 
 function spearman(a: number[], b: number[]): number {
@@ -149,6 +151,14 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
     const prepared = texts.map((t) => t.slice(0, 2000).trim());
     return [await embedText(prepared, { cache: false }), await embedTeacher(prepared)];
   };
+  // The BERT student (tools/encoder/train_student.py --export writes it here) is measured beside the
+  // port while it is not shipped: the ship criterion is Spearman >= 0.85 on product titles and k-NN
+  // price RMSLE <= 1.05 x the teacher's.
+  const studentFolder = '.cache/encoder/';
+  const studentOptions = { model: STUDENT, baseUrl: studentFolder, dtype: 'q8' } as const;
+  const student = existsSync(`${studentFolder}${STUDENT}/onnx/model_quantized.onnx`) ? await loadEncoder(studentOptions) : undefined;
+  const embedStudent = (texts: string[]): Promise<Float32Array[]> => embedText(texts.map((t) => t.slice(0, 2000).trim()), { encoder: studentOptions, cache: false });
+  const studentRows: Array<Array<string | number>> = [];
   const sections: string[] = [];
   const quality: Array<Array<string | number>> = [];
   const addQuality = (label: string, [ours, original]: [Float32Array[], Float32Array[]]): void => {
@@ -184,6 +194,15 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
     knnRows.push([d, `${DEFAULT_ENCODER} (int8, onnxruntime-node)`, knnRmsle(trainOurs, prices[0], testOurs, prices[1])]);
     knnRows.push([d, 'USE lite original (TF.js)', knnRmsle(trainOriginal, prices[0], testOriginal, prices[1])]);
     knnRows.push([d, 'TF-IDF (hashed word + char n-grams)', tfidfKnnRmsle(train, test)]);
+    if (student) {
+      const teacherKnn = knnRmsle(trainOriginal, prices[0], testOriginal, prices[1]);
+      const studentKnn = knnRmsle(await embedStudent(train.map(productText)), prices[0], await embedStudent(test.map(productText)), prices[1]);
+      knnRows.push([d, `${STUDENT} (BERT student, not shipped)`, studentKnn]);
+      // Test titles only: the student's corpus holds the training splits' titles, never the test splits'.
+      const testTitles = test.map((p) => p.title);
+      const a = agreement(await embedStudent(testTitles), await embedTeacher(testTitles.map((t) => t.slice(0, 2000).trim())));
+      studentRows.push([d, testTitles.length, a.spearman.toFixed(4), a.overlap.toFixed(3), (studentKnn / teacherKnn).toFixed(3)]);
+    }
     const [trainTitles, testTitles] = [await embedText(train.map((p) => p.title), { cache: false }), await embedText(test.map((p) => p.title), { cache: false })];
     const agreementByMethod = leafAgreement(train, test, trainTitles, testTitles);
     leafRows.push([d, agreementByMethod.encoder, agreementByMethod.tfidf, agreementByMethod.fused]);
@@ -195,6 +214,10 @@ export async function runEncoderBenchmark(log: (s: string) => void): Promise<str
   if (knnRows.length) {
     sections.push('Downstream: k-NN price (k = 10, similarity-weighted mean of log prices) on the test split, RMSLE.');
     sections.push(table(['data set', 'representation', 'k-NN RMSLE'], knnRows));
+  }
+  if (studentRows.length) {
+    sections.push(`BERT student ${student!.id} (${studentFolder}${STUDENT}, exported by tools/encoder/train_student.py --export; not shipped): agreement with the TF.js original on the test split's titles (never in its training corpus), and its k-NN price RMSLE as a multiple of the original's (rows above). Ships at Spearman >= 0.85 and k-NN <= 1.05 x.`);
+    sections.push(table(['data set', 'test titles', 'Spearman', 'top-10 overlap', 'k-NN / teacher k-NN'], studentRows));
   }
   if (leafRows.length) {
     sections.push(`Comparables by title: share of a test product's 5 nearest training titles in its leaf category (the last level of its category path), by ${DEFAULT_ENCODER} cosine, TF-IDF cosine (hashed word + char n-grams of the title), and both fused (mean of the two cosines).`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backtestTrend, forecastTrend, forecastTrends, normalBands, StorecastError, type ForecastModel } from '../../lib/index.js';
+import { intervalCalibration } from '../../lib/trend/combine.js';
 
 function seasonalSeries(n: number, period: number, slope = 0.5, noise = 2, seed = 1): number[] {
   let s = seed;
@@ -97,5 +98,27 @@ describe('backtestTrend (rolling-origin cross-validation)', () => {
     const result = await backtestTrend({ values: values.map((v, t) => v + 20 * promo[t]), covariates: { promo } }, { horizon: 7, windows: 2, model: 'ensemble', neural: false });
     expect(result.windows).toHaveLength(2);
     await expect(backtestTrend({ values, covariates: { promo: [...promo, 0] } }, { horizon: 7 })).rejects.toThrow(/one per observation/);
+  });
+});
+
+describe('interval calibration', () => {
+  // Three backtest windows of 10 steps, latest first; one member whose 80% band is ±10 around 0.
+  const band = { mean: new Array(10).fill(0), lower: new Map([[80, new Array(10).fill(-10)]]), upper: new Map([[80, new Array(10).fill(10)]]) };
+  const origins = [20, 10, 0];
+  const observedWith = (errors: number[]): Float64Array => {
+    const y = new Float64Array(30);
+    origins.forEach((origin, w) => { for (let i = 0; i < 10; i++) y[origin + i] = (i % 2 ? 1 : -1) * errors[w] * (0.5 + i / 20); });
+    return y;
+  };
+  const calibrate = (errors: number[]): number => intervalCalibration(observedWith(errors), origins, origins.map(() => [band]), [1]);
+
+  it('narrows bands that are too wide and widens bands that are too narrow', () => {
+    expect(calibrate([3, 3, 3])).toBeLessThan(0.6);
+    expect(calibrate([30, 30, 30])).toBeGreaterThan(1.5);
+  });
+
+  it('lets a turbulent latest window count more than a turbulent old one', () => {
+    expect(calibrate([30, 3, 3])).toBeGreaterThan(1.5);
+    expect(calibrate([3, 3, 30])).toBeLessThan(1);
   });
 });

@@ -426,7 +426,9 @@ def export(model, tokens, out, meta):
               'encoder_hidden_size': HIDDEN, 'num_hidden_layers': LAYERS, 'num_attention_heads': HEADS, 'intermediate_size': FFN,
               'hidden_act': 'gelu', 'max_position_embeddings': MAX_LEN, 'type_vocab_size': 2, 'layer_norm_eps': 1e-12,
               'pad_token_id': 0, 'storecast': {'teacher': 'universal-sentence-encoder-lite (public/models/storecast-use-lite)', 'training': meta}}
-    json.dump(config, open(os.path.join(out, 'config.json'), 'w'), indent=2)
+    # JSON has no NaN (a metric of a group too small to measure): browsers and Node reject the file.
+    finite = lambda v: {k: finite(x) for k, x in v.items()} if isinstance(v, dict) else None if isinstance(v, float) and not math.isfinite(v) else v
+    json.dump(finite(config), open(os.path.join(out, 'config.json'), 'w'), indent=2, allow_nan=False)
     special = lambda t: {'id': tokens.index(t), 'content': t, 'single_word': False, 'lstrip': False, 'rstrip': False, 'normalized': False, 'special': True}
     cls, sep = tokens.index('[CLS]'), tokens.index('[SEP]')
     tokenizer = {
