@@ -122,3 +122,20 @@ describe('interval calibration', () => {
     expect(calibrate([3, 3, 30])).toBeLessThan(1);
   });
 });
+
+describe('intermittent demand bands', () => {
+  it("an 80% band holds about 80% of new demand, not 90%, when it starts at zero", async () => {
+    let s = 3;
+    const rand = (): number => { s = (s * 16807) % 2147483647; return s / 2147483647; };
+    // 35% of days sell, 1–20 units: the central band's lower bound is zero, which nothing falls below.
+    const draw = (): number => (rand() < 0.35 ? 1 + Math.floor(rand() * 20) : 0);
+    const history = Array.from({ length: 400 }, draw);
+    const r = await forecastTrend({ values: history, frequency: 'daily' }, { horizon: 7, models: ['tsb'] });
+    const band = r.intervals.find((b) => b.level === 80)!;
+    expect(band.lower[0]).toBe(0);
+    const future = Array.from({ length: 2000 }, draw);
+    const inside = future.filter((v) => v >= band.lower[0] && v <= band.upper[0]).length / future.length;
+    expect(inside).toBeGreaterThan(0.72);
+    expect(inside).toBeLessThan(0.865);
+  });
+});

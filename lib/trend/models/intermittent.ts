@@ -37,20 +37,14 @@ export function tsb(y: ArrayLike<number>, horizon: number, alphaSize = 0.1, alph
   return { name: 'tsb', mean: new Array(horizon).fill(probability * size) };
 }
 
-/** Empirical per-period quantiles of recent demand, used as the intervals of the intermittent members. */
-export function empiricalQuantiles(y: ArrayLike<number>, levels: number[], window = 112): Map<number, number> {
+/** Empirical per-period quantiles of recent demand (the last `window` periods), used as the intervals of the intermittent members. */
+export function empiricalQuantiles(y: ArrayLike<number>, window = 112): (p: number) => number {
   const recent = Array.from(y).slice(-window).sort((a, b) => a - b);
-  const q = (p: number): number => {
+  return (p: number): number => {
     const pos = p * (recent.length - 1);
     const lo = Math.floor(pos);
     return recent[lo] + (recent[Math.min(lo + 1, recent.length - 1)] - recent[lo]) * (pos - lo);
   };
-  const out = new Map<number, number>();
-  for (const level of levels) {
-    out.set(50 - level / 2, q((50 - level / 2) / 100));
-    out.set(50 + level / 2, q((50 + level / 2) / 100));
-  }
-  return out;
 }
 
 export function isIntermittent(y: ArrayLike<number>): boolean {
