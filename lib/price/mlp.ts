@@ -26,7 +26,8 @@ export interface MlpVariant { input: MlpInput; binary: boolean; hidden: number; 
 /**
  * The variants trained on every fold. A catalog of a thousand products gives a few hundred Adam
  * steps per epoch at most, so the learning rate is higher than Mercari's (1.4M rows) and the
- * epochs more. The char n-gram view has three times the non-zeros of the word view: half its width keeps the cost even.
+ * epochs more. The char n-gram view has about three times the non-zeros of the word view: at half
+ * the width it costs about 1.5× as much.
  */
 export const MLP_VARIANTS: MlpVariant[] = [
   { input: 'words', binary: true, hidden: 64, batch: 16, learningRate: 0.015 },
