@@ -4,7 +4,7 @@ import type { SparseRow } from './features.js';
 import type { FeaturizerState, ProductFeatures } from './featurizer.js';
 import { append, titleKey } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { mlpColumnMap, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpConfig, type MlpWeights } from './mlp.js';
+import { MLP_VARIANTS, mlpColumnMap, mlpColumnsOf, mlpSourceRow, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
 import { DEFAULT_TEMPERATURE, NEIGHBOURS, TEMPERATURES, denseInput, neighbourStats, pathPrefixes } from './members.js';
 import { gram, fitDenseRidge, predictDense, type DenseRidge } from './dense.js';
@@ -20,9 +20,6 @@ const LAMBDA_SEARCH_ROWS = 6000;
 const DENSE_LAMBDAS = [10, 100, 1000, 10000];
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
 const EMBEDDING_CANDIDATES = 40;
-/** The sparse MLP: one hidden layer of this width over binary n-gram presence (Mercari-style), then 64. */
-const MLP_CONFIG: Omit<MlpConfig, 'seed' | 'epochs'> = { hidden: 64, batch: 16, learningRate: 4e-3, binary: true };
-export const MLP_BINARY = MLP_CONFIG.binary;
 
 export const rmse = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
@@ -83,26 +80,32 @@ export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimensi
   return { oof, ridge: { ...model, lambda } };
 }
 
-/** Stage 4b: the sparse MLP per fold; the fold models predict their held-out rows and, averaged, new products. */
+/**
+ * Stage 4b: the sparse MLPs, one per view (MLP_VARIANTS) and fold. A held-out row gets the mean of
+ * its fold's views; new products get the mean of every fold's (cross-validation bagging).
+ */
 export async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featurizer: FeaturizerState, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; mlps: MlpWeights[]; target: { mean: number; sd: number } }> {
   const n = features.length;
   const mean = p.logPrices.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(p.logPrices.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
-  const position = mlpColumnMap(featurizer.mlpColumns, featurizer.idf.length);
-  const columns = featurizer.mlpColumns.length;
-  const rows = features.map((f) => toMlpRow(f.wordLevel, position, columns, MLP_CONFIG.binary));
-  const inputs = columns + features[0].dense.length;
   const y = Float32Array.from(p.logPrices, (v) => (v - mean) / sd);
-  const config = { ...MLP_CONFIG, epochs: p.epochs };
-  const totalSteps = Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, config)).reduce((a, b) => a + b, 0);
+  const views = MLP_VARIANTS.map((variant) => {
+    const columns = mlpColumnsOf(featurizer, variant.input);
+    const position = mlpColumnMap(columns, featurizer.idf.length);
+    return { variant, inputs: columns.length + features[0].dense.length, rows: features.map((f) => toMlpRow(mlpSourceRow(f, variant.input), position, columns.length, variant.binary)) };
+  });
+  const totalSteps = MLP_VARIANTS.length * Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
   let steps = 0;
   const oof = new Float64Array(n);
   const mlps: MlpWeights[] = [];
   for (let f = 0; f < p.folds; f++) {
     const train = foldRows(p, f, false);
-    const weights = await trainMlp(train.map((r) => rows[r]), Float32Array.from(train, (r) => y[r]), inputs, { ...config, seed: p.seed + f }, { signal, onStep: () => progress.report('mlp', ++steps, totalSteps, 'steps') });
-    for (const r of foldRows(p, f, true)) oof[r] = predictMlp(weights, rows[r]) * sd + mean;
-    mlps.push(weights);
+    for (const [v, { variant, inputs, rows }] of views.entries()) {
+      const config = { ...variant, epochs: p.epochs, seed: p.seed + f + 100 * v };
+      const weights = await trainMlp(train.map((r) => rows[r]), Float32Array.from(train, (r) => y[r]), inputs, config, { signal, onStep: () => progress.report('mlp', ++steps, totalSteps, 'steps') });
+      for (const r of foldRows(p, f, true)) oof[r] += (predictMlp(weights, rows[r]) * sd + mean) / views.length;
+      mlps.push(weights);
+    }
   }
   progress.finish('mlp');
   return { oof, mlps, target: { mean, sd } };

@@ -15,7 +15,7 @@ import type { Product } from './types.js';
 export const FEATURE_HASH_BITS = 18;
 const HASH_SIZE = 1 << FEATURE_HASH_BITS;
 const DESCRIPTION_CHARS = 600;
-/** Columns the sparse MLP keeps (most frequent first): bounds its first layer's size. */
+/** Columns each sparse MLP view keeps (most frequent first): bounds its first layer's size. */
 export const MAX_MLP_COLUMNS = 1 << 15;
 const MAX_NUMERIC_ATTRIBUTES = 32;
 /** Title characters the encoder reads: its cost grows with length, and the head of a title names the product. */
@@ -30,8 +30,10 @@ export interface FeaturizerState {
   lexicalIdf: Float32Array;
   numeric: Standardiser[];
   quantities: Standardiser[];
-  /** Hashed slots the MLP reads, most frequent first. */
+  /** Hashed slots the word-view MLP reads (word-level features), most frequent first. */
   mlpColumns: Int32Array;
+  /** Hashed slots the n-gram-view MLP reads (every feature, char n-grams included), most frequent first. */
+  mlpGramColumns: Int32Array;
   /** Share of catalog titles per script (Latin, Han, Arabic, ...): an unseen script means an unfamiliar product. */
   scripts: Record<string, number>;
 }
@@ -177,16 +179,20 @@ export function fitFeaturizer(products: Product[], raws: RawFeatures[] = product
     for (const [k, v] of raw.quantities) append(quantityValues, k, Math.log(v));
     scriptCounts[raw.script] = (scriptCounts[raw.script] ?? 0) + 1 / n;
   });
-  // The MLP reads word-level features seen at least twice (once is noise it would memorise), most frequent first.
-  const seen: number[] = [];
-  for (let h = 0; h < HASH_SIZE; h++) if (wordDf[h] >= 2 || (n < 200 && wordDf[h] >= 1)) seen.push(h);
-  seen.sort((a, b) => wordDf[b] - wordDf[a] || a - b);
+  // The MLPs read features seen at least twice (once is noise they would memorise), most frequent first.
+  const frequent = (counts: Float32Array): Int32Array => {
+    const seen: number[] = [];
+    for (let h = 0; h < HASH_SIZE; h++) if (counts[h] >= 2 || (n < 200 && counts[h] >= 1)) seen.push(h);
+    seen.sort((a, b) => counts[b] - counts[a] || a - b);
+    return Int32Array.from(seen.slice(0, MAX_MLP_COLUMNS));
+  };
   return {
     idf: idfOf(df, n),
     lexicalIdf: idfOf(lexicalDf, n),
     numeric: standardisers(numericValues, Math.max(3, 0.05 * n), MAX_NUMERIC_ATTRIBUTES),
     quantities: standardisers(new Map(UNIT_KINDS.filter((k) => quantityValues.has(k)).map((k) => [k, quantityValues.get(k)!])), Math.max(3, 0.02 * n), UNIT_KINDS.length),
-    mlpColumns: Int32Array.from(seen.slice(0, MAX_MLP_COLUMNS)),
+    mlpColumns: frequent(wordDf),
+    mlpGramColumns: frequent(df),
     scripts: scriptCounts,
   };
 }

@@ -5,7 +5,7 @@ import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
 import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
-import { mlpColumnMap, predictMlp, toMlpRow, type MlpWeights } from './mlp.js';
+import { mlpColumnMap, mlpColumnsOf, mlpSourceRow, predictMlp, toMlpRow, type MlpInput, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
 import { predictDense, type DenseRidge } from './dense.js';
 import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
@@ -58,9 +58,8 @@ export interface PriceModelState {
   ridge: { weights: Float32Array; intercept: number; lambda: number };
   /** Ridge on the encoder's embedding and the dense slots (closed form). */
   encoderRidge: DenseRidge;
-  /** One sparse MLP per fold (cross-validation bagging): a new product gets their mean. */
+  /** One sparse MLP per view and fold (cross-validation bagging): a new product gets their mean. */
   mlps: MlpWeights[];
-  mlpBinary: boolean;
   /** Standardisation of log prices for the MLP. */
   target: { mean: number; sd: number };
   lexicalWeight: number;
@@ -89,7 +88,7 @@ interface Scored { members: number[]; neighbours: Neighbour[]; spread: number; t
 export class PriceModelImpl implements PriceModel {
   #disposed = false;
   #neighbourIndex?: NeighbourCatalog;
-  #mlpColumnPosition?: Int32Array;
+  readonly #mlpColumnPositions = new Map<MlpInput, Int32Array>();
   #byId?: Map<string, number>;
   #byTitle?: Map<string, number>;
   #titleKeys?: string[];
@@ -120,9 +119,13 @@ export class PriceModelImpl implements PriceModel {
     return this.#neighbourIndex;
   }
 
-  #mlpPosition(): Int32Array {
-    this.#mlpColumnPosition ??= mlpColumnMap(this.state.featurizer.mlpColumns, this.state.featurizer.idf.length);
-    return this.#mlpColumnPosition;
+  #mlpPosition(input: MlpInput): Int32Array {
+    let position = this.#mlpColumnPositions.get(input);
+    if (!position) {
+      position = mlpColumnMap(mlpColumnsOf(this.state.featurizer, input), this.state.featurizer.idf.length);
+      this.#mlpColumnPositions.set(input, position);
+    }
+    return position;
   }
 
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
@@ -131,8 +134,18 @@ export class PriceModelImpl implements PriceModel {
     const ridge = predictRidge(f.sparse, s.ridge);
     let mlp = ridge;
     if (s.mlps.length) {
-      const row = toMlpRow(f.wordLevel, this.#mlpPosition(), s.featurizer.mlpColumns.length, s.mlpBinary);
-      mlp = s.mlps.reduce((sum, w) => sum + predictMlp(w, row), 0) / s.mlps.length * s.target.sd + s.target.mean;
+      const rows = new Map<string, ReturnType<typeof toMlpRow>>();
+      let sum = 0;
+      for (const w of s.mlps) {
+        const key = `${w.input}:${w.binary}`;
+        let row = rows.get(key);
+        if (!row) {
+          row = toMlpRow(mlpSourceRow(f, w.input), this.#mlpPosition(w.input), mlpColumnsOf(s.featurizer, w.input).length, w.binary);
+          rows.set(key, row);
+        }
+        sum += predictMlp(w, row);
+      }
+      mlp = (sum / s.mlps.length) * s.target.sd + s.target.mean;
     }
     return [ridge, mlp, neighbourEstimate, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
   }

@@ -11,9 +11,9 @@ import { dequantiseRows, quantiseRows } from './quantize.js';
  */
 const MAGIC = 'STORECAST-PRICE\n';
 const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** What the current version changed, for the message that refuses an older file. */
-const FORMAT_CHANGE = 'version 2: one featurizer with parsed quantities, sparse MLP, stacked members, out-of-fold catalog predictions, int8 matrices';
+const FORMAT_CHANGE = 'version 3: sparse MLPs on two views (word presence, TF-IDF n-grams); version 2: one featurizer with parsed quantities, stacked members, out-of-fold catalog predictions, int8 matrices';
 const DB_NAME = 'storecast-price-models';
 
 interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' | 'i8' }
@@ -57,11 +57,10 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     encoder: s.encoder,
     createdAt: s.createdAt,
     metrics: s.metrics,
-    featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), scripts: f.scripts },
+    featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), mlpGramColumns: add(f.mlpGramColumns), scripts: f.scripts },
     ridge: { weights: sparse(s.ridge.weights), intercept: s.ridge.intercept, lambda: s.ridge.lambda },
     encoderRidge: { weights: add(s.encoderRidge.weights), intercept: s.encoderRidge.intercept },
-    mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })),
-    mlpBinary: s.mlpBinary,
+    mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })),
     target: s.target,
     lexicalWeight: s.lexicalWeight,
     temperature: s.temperature,
@@ -131,11 +130,10 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       encoder: manifest.encoder,
       createdAt: manifest.createdAt,
       metrics: manifest.metrics,
-      featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, scripts: fz.scripts },
+      featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, mlpGramColumns: read(fz.mlpGramColumns) as Int32Array, scripts: fz.scripts },
       ridge: { weights: dense(manifest.ridge.weights), intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
       encoderRidge: { weights: read(manifest.encoderRidge.weights) as Float64Array, intercept: manifest.encoderRidge.intercept },
-      mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden })), // eslint-disable-line @typescript-eslint/no-explicit-any
-      mlpBinary: manifest.mlpBinary,
+      mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })), // eslint-disable-line @typescript-eslint/no-explicit-any
       target: manifest.target,
       lexicalWeight: manifest.lexicalWeight,
       temperature: manifest.temperature,

@@ -6,7 +6,7 @@ import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, spars
 import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { LexicalIndex, rankCandidates } from './neighbours.js';
-import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, MLP_BINARY, type Prepared } from './cross-validation.js';
+import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
 import { chooseStacker, fitRangeModel, rangeFeatures, rangeScale } from './stack.js';
 import { checkExtraTargets, extraTargetMatrix, withoutTargets } from './extras.js';
@@ -18,7 +18,7 @@ import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
-/** Above this many products the MLP trains 2 epochs instead of 3: more data per epoch, and 5 minutes for 30,000 products. */
+/** Above this many products the MLPs train 2 epochs instead of 6: more Adam steps per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
 /** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates and share a fold. */
 const NEAR_DUPLICATE = 0.7;
@@ -27,7 +27,7 @@ const NEAR_DUPLICATE = 0.7;
 function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
   const folds = options.folds ?? 4;
   if (!Number.isInteger(folds) || folds < 2 || folds > 10) throw invalidInput('folds must be an integer from 2 to 10.');
-  const epochs = options.epochs ?? (Array.isArray(catalog) && catalog.length > LARGE_CATALOG ? 2 : 3);
+  const epochs = options.epochs ?? (Array.isArray(catalog) && catalog.length > LARGE_CATALOG ? 2 : 6);
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > 2000) throw invalidInput('epochs must be an integer from 1 to 2000.');
   const seed = options.seed ?? 42;
   const validated = validateCatalog(catalog);
@@ -158,7 +158,6 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     encoderRidge: encoderRidge.model,
     // The model predicts with the int8-rounded matrices it will be saved with (quantize.ts).
     mlps: mlp.mlps.map((m) => ({ ...m, table: roundTrip(m.table, m.hidden) })),
-    mlpBinary: MLP_BINARY,
     target: mlp.target,
     lexicalWeight: neighbours.lexicalWeight,
     temperature: neighbours.temperature,

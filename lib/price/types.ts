@@ -18,7 +18,7 @@ export interface Product {
 export interface TrainPriceOptions extends LongTaskOptions {
   /** Cross-validation folds: out-of-fold predictions train the stack and calibrate the ranges. Default 4. */
   folds?: number;
-  /** Epochs of the sparse MLP (its batch size doubles each epoch). Default 3; 2 above 10,000 products. */
+  /** Epochs of the sparse MLPs (their batch size doubles each epoch). Default 6; 2 above 10,000 products. */
   epochs?: number;
   encoder?: EncoderOptions;
   /** Seed for the folds and weight initialisation. Default 42. */
