@@ -2,7 +2,7 @@
 // Sentence Encoder lite (its teacher for any future student), what that gives downstream, and what it costs.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DEFAULT_ENCODER, embedText, loadEncoder, rmsle, type Product } from '../lib/index.js';
-import { fitFeatureSpace, productText, sparseRow } from '../lib/price/features.js';
+import { fitFeatureSpace, productText, sparseRow } from './tfidf-baseline.js';
 import { topK } from '../lib/price/neighbours.js';
 import { neighbourStats } from '../lib/price/members.js';
 

@@ -3,7 +3,7 @@
 // this run (Node): RMSLE, 80%-range coverage and width, comparables' leaf-category agreement,
 // learning curve (50 / 100 / 200 / all products), speed. --large adds training on 30,000 products.
 import { trainPriceModel, predictPrice, rmsle, clearEmbeddingCache, type Product, type PriceSuggestion } from '../lib/index.js';
-import { fitFeatureSpace, sparseDimension, sparseRow, HASH_BITS } from '../lib/price/features.js';
+import { fitFeatureSpace, sparseDimension, sparseRow, HASH_BITS } from './tfidf-baseline.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
 import { withoutTargets } from '../lib/price/extras.js';
 import { leafCategory } from '../lib/price/featurizer.js';
