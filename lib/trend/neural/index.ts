@@ -226,8 +226,8 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
  * step and splits the gates with slices, and the wasm backend's slice copies its whole input each
  * time (quadratic in the batch); its tanh is a scalar loop, several times slower than its sigmoid.
  * Here the state is kept transposed ([units × batch]), so that appending step t's inputs is one
- * contiguous concatenation, and each step is one matMul per gate fused with its sigmoid (the bias
- * rides on a constant-1 input row) plus the cell's element-wise update, with tanh(x) = 2σ(2x) − 1
+ * contiguous concatenation, and each step is one matMul per gate and its sigmoid (the bias rides on
+ * a constant-1 input row) plus the cell's element-wise update, with tanh(x) = 2σ(2x) − 1
  * (the g gate's weights are doubled for it: exact in floating point). The weights are read from the
  * network's variables at every call, so a fine-tuned model forecasts with its new weights. The
  * future-covariate input is left out: makeWindow always leaves it 0, so its dense layer (no bias)
@@ -266,7 +266,8 @@ export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor
     for (let t = 0; t < m.window; t++) {
       const next = tf.tidy(() => {
         const xh = tf.concat([tf.tensor2d(steps[t], [rows, batch]), h], 0) as Tensor2D;
-        const gate = (k: number): Tensor2D => tf.fused.matMul({ a: gates[k], b: xh, activation: 'sigmoid' }) as Tensor2D;
+        // matMul then sigmoid: the wasm backend applies a fused sigmoid in a slower loop than its own op.
+        const gate = (k: number): Tensor2D => tf.sigmoid(tf.matMul(gates[k], xh)) as Tensor2D;
         const i = gate(0);
         const f = gate(1);
         const g = tf.sub(tf.mul(gate(2), two), one);
@@ -279,6 +280,7 @@ export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor
       c.dispose();
       [h, c] = next;
     }
+    // An explicit transpose: tfjs-backend-wasm 4.22's fused matMul with transposeA gave wrong numbers here.
     const hidden = tf.fused.matMul({ a: h.transpose(), b: weight('hidden', 'kernel') as Tensor2D, bias: weight('hidden', 'bias'), activation: 'relu' });
     return tf.fused.matMul({ a: hidden, b: weight('out', 'kernel') as Tensor2D, bias: weight('out', 'bias') });
   });
