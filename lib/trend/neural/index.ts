@@ -135,7 +135,8 @@ function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: numbe
 
 function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number, keys: number[]): MemberForecast {
   const q = m.quantiles.length;
-  const perQuantile = keys.map(() => new Array<number>(horizon));
+  // Packed arrays (not `new Array(n)`): the engine's loops over members' forecasts stay monomorphic.
+  const perQuantile = keys.map(() => Array.from({ length: horizon }, () => 0));
   const step = new Float64Array(q);
   for (let h = 0; h < horizon; h++) {
     const at = (row * m.horizon + h) * q;
