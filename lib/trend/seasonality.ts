@@ -113,16 +113,17 @@ export function decompose(values: ArrayLike<number>, period: number, additive = 
   const trend = centredMovingAverage(values, m);
   const indices = seasonalIndices(values, m, positive, trend);
   // Strength of seasonality (Wang, Smith & Hyndman 2006): 1 - Var(remainder) / Var(seasonal + remainder).
-  const detrended: number[] = [];
-  const remainder: number[] = [];
+  const detrended = new Float64Array(n);
+  const remainder = new Float64Array(n);
+  let count = 0;
   for (let t = 0; t < n; t++) {
     if (Number.isNaN(trend[t])) continue;
     const d = positive ? values[t] / trend[t] - 1 : values[t] - trend[t];
     const s = positive ? indices[t % m] - 1 : indices[t % m];
-    detrended.push(d);
-    remainder.push(d - s);
+    detrended[count] = d;
+    remainder[count++] = d - s;
   }
-  const strength = Math.max(0, Math.min(1, 1 - variance(remainder) / (variance(detrended) || 1)));
+  const strength = Math.max(0, Math.min(1, 1 - variance(remainder.subarray(0, count)) / (variance(detrended.subarray(0, count)) || 1)));
   return { period: m, multiplicative: positive, indices, strength };
 }
 
@@ -189,7 +190,9 @@ export function deseasonalise(values: ArrayLike<number>, decompositions: Decompo
 
 /** Puts the seasonal pattern back on `future`, whose first step follows an `historyLength`-point history. */
 export function reseasonalise(future: ArrayLike<number>, historyLength: number, decompositions: Decomposition[], scaleOnly = false): Float64Array {
-  const out = Float64Array.from(future as ArrayLike<number>);
+  // A copy by index: Float64Array.from(array) goes through the iterator protocol.
+  const out = new Float64Array(future.length);
+  for (let h = 0; h < out.length; h++) out[h] = future[h];
   for (const d of decompositions) {
     for (let h = 0; h < out.length; h++) {
       const index = d.indices[(historyLength + h) % d.period];
