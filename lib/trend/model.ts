@@ -95,24 +95,28 @@ export interface ForecastModel {
   batch?(requests: BatchRequest[], context: BatchContext): Promise<BatchOutcome>;
 }
 
+/** z of each interval level: normalQuantile is called per member forecast otherwise (thousands per batch). */
+const zOfLevel = new Map<number, number>();
+
 /** Normal bands around a mean from the standard deviation of the h-step error. */
 export function normalBands(label: string, mean: number[], sd: number[], levels: number[]): ModelForecast {
   const lower = new Map<number, number[]>();
   const upper = new Map<number, number[]>();
   for (const level of levels) {
-    const z = normalQuantile(0.5 + level / 200);
-    lower.set(level, mean.map((m, i) => m - z * sd[i]));
-    upper.set(level, mean.map((m, i) => m + z * sd[i]));
+    let z = zOfLevel.get(level);
+    if (z === undefined) { z = normalQuantile(0.5 + level / 200); zOfLevel.set(level, z); }
+    const k = z;
+    lower.set(level, mean.map((m, i) => m - k * sd[i]));
+    upper.set(level, mean.map((m, i) => m + k * sd[i]));
   }
   return { label, mean, lower, upper };
 }
 
 /** Applies `f` to the mean and every bound (seasonal adjustment, scaling, adding an effect). */
 export function mapBands<T extends Bands>(b: T, f: (values: number[], kind: 'mean' | 'lower' | 'upper') => number[]): T {
-  return {
-    ...b,
-    mean: f(b.mean, 'mean'),
-    lower: new Map([...b.lower].map(([l, v]) => [l, f(v, 'lower')])),
-    upper: new Map([...b.upper].map(([l, v]) => [l, f(v, 'upper')])),
-  };
+  const lower = new Map<number, number[]>();
+  const upper = new Map<number, number[]>();
+  for (const [level, values] of b.lower) lower.set(level, f(values, 'lower'));
+  for (const [level, values] of b.upper) upper.set(level, f(values, 'upper'));
+  return { ...b, mean: f(b.mean, 'mean'), lower, upper };
 }

@@ -16,6 +16,11 @@ export function candidatePeriods(frequency: Frequency | undefined): number[] {
   return frequency ? CANDIDATE_PERIODS[frequency] : UNKNOWN_FREQUENCY_PERIODS;
 }
 
+/**
+ * Sample autocorrelations up to `maxLag`. Four lags share one pass over the centred values: each
+ * keeps its own sum, added in the same order as a lag-by-lag loop (the same result to the bit), but
+ * the four additions do not wait for each other (the seasonality test asks for 168 lags of hourly data).
+ */
 export function autocorrelation(values: ArrayLike<number>, maxLag: number): Float64Array {
   const n = values.length;
   let mean = 0;
@@ -25,9 +30,32 @@ export function autocorrelation(values: ArrayLike<number>, maxLag: number): Floa
   for (let i = 0; i < n; i++) denominator += (values[i] - mean) ** 2;
   const acf = new Float64Array(maxLag + 1);
   if (denominator === 0) return acf;
-  for (let lag = 0; lag <= maxLag; lag++) {
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = values[i] - mean;
+  let lag = 0;
+  for (; lag + 3 <= maxLag; lag += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    // The first three terms of the shorter lags, then all four together.
+    for (let i = lag; i < Math.min(lag + 3, n); i++) {
+      s0 += d[i] * d[i - lag];
+      if (i >= lag + 1) s1 += d[i] * d[i - lag - 1];
+      if (i >= lag + 2) s2 += d[i] * d[i - lag - 2];
+    }
+    for (let i = lag + 3; i < n; i++) {
+      const di = d[i];
+      s0 += di * d[i - lag];
+      s1 += di * d[i - lag - 1];
+      s2 += di * d[i - lag - 2];
+      s3 += di * d[i - lag - 3];
+    }
+    acf[lag] = s0 / denominator;
+    acf[lag + 1] = s1 / denominator;
+    acf[lag + 2] = s2 / denominator;
+    acf[lag + 3] = s3 / denominator;
+  }
+  for (; lag <= maxLag; lag++) {
     let s = 0;
-    for (let i = lag; i < n; i++) s += (values[i] - mean) * (values[i - lag] - mean);
+    for (let i = lag; i < n; i++) s += d[i] * d[i - lag];
     acf[lag] = s / denominator;
   }
   return acf;
@@ -85,16 +113,17 @@ export function decompose(values: ArrayLike<number>, period: number, additive = 
   const trend = centredMovingAverage(values, m);
   const indices = seasonalIndices(values, m, positive, trend);
   // Strength of seasonality (Wang, Smith & Hyndman 2006): 1 - Var(remainder) / Var(seasonal + remainder).
-  const detrended: number[] = [];
-  const remainder: number[] = [];
+  const detrended = new Float64Array(n);
+  const remainder = new Float64Array(n);
+  let count = 0;
   for (let t = 0; t < n; t++) {
     if (Number.isNaN(trend[t])) continue;
     const d = positive ? values[t] / trend[t] - 1 : values[t] - trend[t];
     const s = positive ? indices[t % m] - 1 : indices[t % m];
-    detrended.push(d);
-    remainder.push(d - s);
+    detrended[count] = d;
+    remainder[count++] = d - s;
   }
-  const strength = Math.max(0, Math.min(1, 1 - variance(remainder) / (variance(detrended) || 1)));
+  const strength = Math.max(0, Math.min(1, 1 - variance(remainder.subarray(0, count)) / (variance(detrended.subarray(0, count)) || 1)));
   return { period: m, multiplicative: positive, indices, strength };
 }
 
@@ -161,7 +190,9 @@ export function deseasonalise(values: ArrayLike<number>, decompositions: Decompo
 
 /** Puts the seasonal pattern back on `future`, whose first step follows an `historyLength`-point history. */
 export function reseasonalise(future: ArrayLike<number>, historyLength: number, decompositions: Decomposition[], scaleOnly = false): Float64Array {
-  const out = Float64Array.from(future as ArrayLike<number>);
+  // A copy by index: Float64Array.from(array) goes through the iterator protocol.
+  const out = new Float64Array(future.length);
+  for (let h = 0; h < out.length; h++) out[h] = future[h];
   for (const d of decompositions) {
     for (let h = 0; h < out.length; h++) {
       const index = d.indices[(historyLength + h) % d.period];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forecastTrend, forecastTrends, loadTrendModel, fineTuneTrendModel, init, StorecastError } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
+import { forward } from '../../lib/trend/neural/index.js';
 import { hasShared, readM4 } from '../helpers.js';
 
 const weekly = (n: number, promoEvery = 0): number[] => Array.from({ length: n }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + (promoEvery && t % promoEvery === 0 ? 80 : 0));
@@ -85,6 +86,44 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
     expect(after).not.toEqual(before);
     await expect(fineTuneTrendModel(model, [])).rejects.toBeInstanceOf(StorecastError);
     await expect(fineTuneTrendModel(model, [[1, 2, 3]])).rejects.toThrow(/≥ 16/);
+    model.dispose();
+  });
+
+  it("computes what the tf.layers network predicts, before and after fine-tuning (the forward reads the network's weights)", async () => {
+    await init({ backend: 'wasm' });
+    const tf = await loadTf();
+    const model = await loadTrendModel();
+    const m = model.manifest;
+    const channels = 2 + m.covariates;
+    let seed = 7;
+    const random = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    // Normalised log-ratios and the observed mask, the first windows partly empty (shorter histories).
+    const past = Array.from({ length: 37 }, (_, b) => {
+      const p = new Float32Array(m.window * channels);
+      for (let t = Math.min(b, m.window - 2); t < m.window; t++) { p[t * channels] = (random() - 0.5) * 2; p[t * channels + 1] = 1; }
+      return p;
+    });
+    const compare = (): { worst: number; ours: Float32Array } => {
+      const before = tf.memory().numTensors;
+      const ours = forward(tf, model, past);
+      const input = tf.tensor3d(Float32Array.from(past.flatMap((p) => Array.from(p))), [past.length, m.window, channels]);
+      const future = tf.zeros([past.length, m.horizon, m.covariates]);
+      const theirs = model.network.predict([input, future]) as import('@tensorflow/tfjs').Tensor;
+      expect(ours.shape).toEqual([past.length, m.horizon * m.quantiles.length]);
+      const a = ours.dataSync() as Float32Array;
+      const b = theirs.dataSync();
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      tf.dispose([ours, input, future, theirs]);
+      expect(tf.memory().numTensors).toBe(before);
+      return { worst, ours: a };
+    };
+    const pretrained = compare();
+    expect(pretrained.worst).toBeLessThan(1e-5);
+    await fineTuneTrendModel(model, [weekly(150), weekly(150, 9)], { steps: 5, learningRate: 3e-2 });
+    const tuned = compare();
+    expect(tuned.worst).toBeLessThan(1e-5);
+    expect(Math.max(...tuned.ours.map((v, i) => Math.abs(v - pretrained.ours[i])))).toBeGreaterThan(1e-3);
     model.dispose();
   });
 

@@ -1,5 +1,6 @@
 import { ensureRuntime } from '../../runtime/index.js';
 import { neuralForecasts, resolveTrendModel, trendModelLoadFailure, type TrendModel } from '../neural/index.js';
+import { networkPeriod } from '../neural/normalise.js';
 import { normalBands, type BatchOutcome, type ForecastModel, type ModelForecast, type SeriesContext } from '../model.js';
 import type { MemberForecast } from '../types.js';
 
@@ -22,6 +23,13 @@ function toBands(f: MemberForecast, levels: number[]): ModelForecast {
  */
 export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastModel {
   let trained: readonly string[] = [];
+  // The network's seasonal period of a series, found once for its two batches (backtest, final).
+  const periods = new WeakMap<SeriesContext, number>();
+  const periodOf = (series: SeriesContext): number => {
+    let period = periods.get(series);
+    if (period === undefined) { period = networkPeriod(series.y, series.prepared.frequency); periods.set(series, period); }
+    return period;
+  };
   const zeroShot = (series: SeriesContext): boolean => !series.prepared.frequency || !trained.includes(series.prepared.frequency);
   return {
     name: 'lstm',
@@ -38,6 +46,7 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
         prepared: { ...r.series.prepared, values: r.series.y },
         cuts: zeroShot(r.series) ? r.cuts.slice(0, 1) : r.cuts,
         horizon: r.horizon,
+        period: periodOf(r.series),
       })), { required: context.required, model, signal: context.signal });
       if (!result) {
         return { forecasts: requests.map(() => undefined), skipped: requests.map(() => undefined), unavailable: `The pretrained LSTM could not be loaded (${trendModelLoadFailure() ?? 'unknown reason'}); this forecast uses the statistical models only.` };

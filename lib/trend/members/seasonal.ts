@@ -9,7 +9,14 @@ export type Forecaster = (history: Float64Array, horizon: number) => ModelForeca
  */
 export function withSeasonality(decompositions: Decomposition[], inner: Forecaster): Forecaster {
   if (!decompositions.length) return inner;
-  return (history, horizon) => mapBands(inner(adjusted(history, decompositions), horizon), (v) => Array.from(reseasonalise(v, history.length, decompositions)));
+  return (history, horizon) => mapBands(inner(adjusted(history, decompositions), horizon), (v) => toArray(reseasonalise(v, history.length, decompositions)));
+}
+
+/** A plain array of a typed one (Array.from goes through the iterator protocol). */
+function toArray(values: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) out.push(values[i]);
+  return out;
 }
 
 /**

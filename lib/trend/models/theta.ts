@@ -23,15 +23,17 @@ function regression(y: ArrayLike<number>): { intercept: number; slope: number } 
   return { intercept: yMean - slope * tMean, slope };
 }
 
-function run(y: ArrayLike<number>, fit: ThetaFit): { sse: number; level: number; intercept: number; slope: number } {
-  const { intercept, slope } = regression(y);
+/** `line`: the regression of y on time (it does not depend on the parameters: the optimiser passes it once). */
+function run(y: ArrayLike<number>, fit: ThetaFit, line = regression(y)): { sse: number; level: number; intercept: number; slope: number } {
+  const { intercept, slope } = line;
   const w = 1 / fit.theta;
   let level = fit.theta * y[0] + (1 - fit.theta) * (intercept + slope);
   let sse = 0;
   for (let t = 1; t < y.length; t++) {
-    const forecast = (1 - w) * (intercept + slope * (t + 1)) + w * level;
+    const trend = intercept + slope * (t + 1);
+    const forecast = (1 - w) * trend + w * level;
     sse += (y[t] - forecast) ** 2;
-    const z = fit.theta * y[t] + (1 - fit.theta) * (intercept + slope * (t + 1));
+    const z = fit.theta * y[t] + (1 - fit.theta) * trend;
     level = fit.alpha * z + (1 - fit.alpha) * level;
   }
   return { sse, level, intercept, slope };
@@ -40,7 +42,8 @@ function run(y: ArrayLike<number>, fit: ThetaFit): { sse: number; level: number;
 export function fitTheta(y: ArrayLike<number>): ThetaFit {
   if (y.length < 3) return { theta: 2, alpha: 0.5 };
   const decode = (x: Float64Array): ThetaFit => ({ alpha: 0.001 + 0.998 * sigmoid(x[0]), theta: 1 + 4 * sigmoid(x[1]) });
-  const { x } = nelderMead((p) => run(y, decode(p)).sse, [logit(0.5), logit(0.25)], { maxIterations: 120 });
+  const line = regression(y);
+  const { x } = nelderMead((p) => run(y, decode(p), line).sse, [logit(0.5), logit(0.25)], { maxIterations: 120 });
   return decode(x);
 }
 

@@ -133,18 +133,25 @@ function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: numbe
   return { past, future, season: normalised.season, level: normalised.level, shift: normalised.shift };
 }
 
-function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number): MemberForecast {
+function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number, keys: number[]): MemberForecast {
   const q = m.quantiles.length;
-  // The network forecasts log((value + shift) / (season · level)).
-  const at = (h: number, k: number): number => Math.exp(output[(row * m.horizon + h) * q + k]) * w.level * w.season[m.window + h] - w.shift;
-  const perQuantile = m.quantiles.map((_, k) => Array.from({ length: horizon }, (_, h) => at(h, k)));
-  // Independent quantile heads can cross; sorting per step restores a valid distribution.
+  // Packed arrays (not `new Array(n)`): the engine's loops over members' forecasts stay monomorphic.
+  const perQuantile = keys.map(() => Array.from({ length: horizon }, () => 0));
+  const step = new Float64Array(q);
   for (let h = 0; h < horizon; h++) {
-    const sorted = perQuantile.map((arr) => arr[h]).sort((a, b) => a - b);
-    sorted.forEach((v, k) => { perQuantile[k][h] = v; });
+    const at = (row * m.horizon + h) * q;
+    // The network forecasts log((value + shift) / (season · level)). Independent quantile heads can
+    // cross; sorting per step (insertion: five values) restores a valid distribution.
+    for (let k = 0; k < q; k++) {
+      const v = Math.exp(output[at + k]) * w.level * w.season[m.window + h] - w.shift;
+      let j = k;
+      for (; j > 0 && step[j - 1] > v; j--) step[j] = step[j - 1];
+      step[j] = v;
+    }
+    for (let k = 0; k < q; k++) perQuantile[k][h] = step[k];
   }
   const quantiles = new Map<number, number[]>();
-  m.quantiles.forEach((p, k) => quantiles.set(Number((p * 100).toFixed(4)), perQuantile[k]));
+  keys.forEach((key, k) => quantiles.set(key, perQuantile[k]));
   const median = quantiles.get(50)!;
   const lo = quantiles.get(10);
   const hi = quantiles.get(90);
@@ -158,6 +165,8 @@ export interface NeuralRequest {
   cuts: number[];
   /** Steps to forecast from each cut. */
   horizon: number;
+  /** networkPeriod(prepared.values, prepared.frequency), when the caller has it already. */
+  period?: number;
 }
 
 /**
@@ -180,7 +189,7 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
       slots.push(undefined);
       continue;
     }
-    const period = networkPeriod(p.values, p.frequency);
+    const period = request.period ?? networkPeriod(p.values, p.frequency);
     const own = request.cuts.map((cut) => makeWindow(m, p.values, cut, period));
     if (own.some((w) => !w)) {
       skipped.push('the history before a forecast origin is all zeros');
@@ -198,16 +207,84 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
     for (let start = 0; start < windows.length; start += batchSize) {
       throwIfAborted(options.signal);
       const batch = windows.slice(start, start + batchSize);
-      const past = tf.tensor3d(concat(batch.map((w) => w.past)), [batch.length, m.window, 2 + m.covariates]);
-      const future = tf.tensor3d(concat(batch.map((w) => w.future)), [batch.length, m.horizon, m.covariates]);
-      const result = model.network.predict([past, future]) as import('@tensorflow/tfjs').Tensor;
+      const result = forward(tf, model, batch.map((w) => w.past));
       output.set(await result.data(), start * m.horizon * m.quantiles.length);
-      tf.dispose([past, future, result]);
+      result.dispose();
       if (windows.length > batchSize) await yieldToEventLoop();
     }
   }
-  const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index], requests[k].horizon)));
+  const keys = m.quantiles.map((p) => Number((p * 100).toFixed(4)));
+  const forecasts = slots.map((slot, k) => slot?.map((index) => toForecast(m, output, index, windows[index], requests[k].horizon, keys)));
   return { forecasts, skipped };
+}
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+/**
+ * The network's forecasts for a batch of windows (`past`: each [window × channels], row-major), as
+ * `network.predict` computes them, without tf.layers' RNN loop. That loop unstacks the input per
+ * step and splits the gates with slices, and the wasm backend's slice copies its whole input each
+ * time (quadratic in the batch); its tanh is a scalar loop, several times slower than its sigmoid.
+ * Here the state is kept transposed ([units × batch]), so that appending step t's inputs is one
+ * contiguous concatenation, and each step is one matMul per gate and its sigmoid (the bias rides on
+ * a constant-1 input row) plus the cell's element-wise update, with tanh(x) = 2σ(2x) − 1
+ * (the g gate's weights are doubled for it: exact in floating point). The weights are read from the
+ * network's variables at every call, so a fine-tuned model forecasts with its new weights. The
+ * future-covariate input is left out: makeWindow always leaves it 0, so its dense layer (no bias)
+ * adds exactly 0.
+ */
+/** @internal */
+export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor {
+  const m = model.manifest;
+  const batch = past.length;
+  const channels = 2 + m.covariates;
+  const rows = channels + 1; // the inputs and the constant 1 that carries the bias
+  const units = m.units;
+  const weight = (layer: string, name: string): Tensor => {
+    const found = model.network.getLayer(layer).weights.find((w) => w.originalName === `${layer}/${name}`);
+    if (!found) throw new StorecastError('INTERNAL', `trend model layer ${layer} has no weight ${name}`);
+    return found.read();
+  };
+  // Per step, the inputs of every window transposed: [channel][window], then a row of ones.
+  const steps = Array.from({ length: m.window }, () => new Float32Array(rows * batch).fill(1, channels * batch));
+  past.forEach((p, b) => {
+    for (let t = 0; t < m.window; t++) for (let k = 0; k < channels; k++) steps[t][k * batch + b] = p[t * channels + k];
+  });
+  return tf.tidy(() => {
+    const kernel = weight('lstm', 'kernel');
+    const recurrent = weight('lstm', 'recurrent_kernel');
+    const bias = weight('lstm', 'bias');
+    // Keras' gate order i, f, c (g), o: per gate [kernel; bias; recurrent kernel]ᵀ, [units × (rows + units)].
+    const gates = [0, 1, 2, 3].map((k) => {
+      const w = tf.concat([kernel.slice([0, k * units], [channels, units]), bias.slice([k * units], [units]).reshape([1, units]), recurrent.slice([0, k * units], [units, units])], 0).transpose() as Tensor2D;
+      return k === 2 ? w.mul(2) as Tensor2D : w;
+    });
+    const one = tf.scalar(1);
+    const two = tf.scalar(2);
+    let h: Tensor2D = tf.zeros([units, batch]);
+    let c: Tensor2D = tf.zeros([units, batch]);
+    for (let t = 0; t < m.window; t++) {
+      const next = tf.tidy(() => {
+        const xh = tf.concat([tf.tensor2d(steps[t], [rows, batch]), h], 0) as Tensor2D;
+        // matMul then sigmoid: the wasm backend applies a fused sigmoid in a slower loop than its own op.
+        const gate = (k: number): Tensor2D => tf.sigmoid(tf.matMul(gates[k], xh)) as Tensor2D;
+        const i = gate(0);
+        const f = gate(1);
+        const g = tf.sub(tf.mul(gate(2), two), one);
+        const o = gate(3);
+        const cell = tf.add(tf.mul(f, c), tf.mul(i, g)) as Tensor2D;
+        const tanhCell = tf.sub(tf.mul(tf.sigmoid(tf.mul(cell, two)), two), one);
+        return [tf.mul(o, tanhCell) as Tensor2D, cell];
+      });
+      h.dispose();
+      c.dispose();
+      [h, c] = next;
+    }
+    // An explicit transpose: tfjs-backend-wasm 4.22's fused matMul with transposeA gave wrong numbers here.
+    const hidden = tf.fused.matMul({ a: h.transpose(), b: weight('hidden', 'kernel') as Tensor2D, bias: weight('hidden', 'bias'), activation: 'relu' });
+    return tf.fused.matMul({ a: hidden, b: weight('out', 'kernel') as Tensor2D, bias: weight('out', 'bias') });
+  });
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -65,18 +65,22 @@ export function seasonalIndices(values: ArrayLike<number>, end: number, period: 
   for (let k = 0; k < period; k++) running += values[start + k];
   windowSums[0] = running;
   for (let i = 1; i < windowSums.length; i++) { running += values[start + i + period - 1] - values[start + i - 1]; windowSums[i] = running; }
-  const mean = (i: number): number => windowSums[i] / period;
-  const averages = period % 2 === 0 ? length - period : length - period + 1;
+  const even = period % 2 === 0;
+  const averages = even ? length - period : length - period + 1;
+  // The phase of t = start + i + half, counted from `end`, advanced by one per step (no modulo per point).
+  let phase = (((start + half - end) % period) + period) % period;
   for (let i = 0; i < averages; i++) {
-    const centre = period % 2 === 0 ? (mean(i) + mean(i + 1)) / 2 : mean(i);
-    const t = start + i + half;
-    const phase = (((t - end) % period) + period) % period;
-    sums[phase] += values[t] / centre;
+    const centre = even ? (windowSums[i] / period + windowSums[i + 1] / period) / 2 : windowSums[i] / period;
+    sums[phase] += values[start + i + half] / centre;
     counts[phase] += 1;
+    if (++phase === period) phase = 0;
   }
-  const indices = sums.map((s, j) => s / counts[j]);
-  const total = indices.reduce((a, v) => a + v, 0);
-  return indices.map((v) => v / (total / period));
+  const indices = new Float64Array(period);
+  let total = 0;
+  for (let j = 0; j < period; j++) { indices[j] = sums[j] / counts[j]; total += indices[j]; }
+  const norm = total / period;
+  for (let j = 0; j < period; j++) indices[j] /= norm;
+  return indices;
 }
 
 /**
@@ -86,9 +90,10 @@ export function seasonalIndices(values: ArrayLike<number>, end: number, period: 
  */
 function positiveHistory(values: ArrayLike<number>, end: number): { values: ArrayLike<number>; shift: number } | undefined {
   let lowest = Infinity;
-  let absolute = 0;
-  for (let t = 0; t < end; t++) { lowest = Math.min(lowest, values[t]); absolute += Math.abs(values[t]); }
+  for (let t = 0; t < end; t++) if (values[t] < lowest) lowest = values[t];
   if (lowest > 0) return { values, shift: 0 };
+  let absolute = 0;
+  for (let t = 0; t < end; t++) absolute += Math.abs(values[t]);
   if (!(absolute > 0)) return undefined;
   const shift = -lowest + (0.1 * absolute) / end;
   const shifted = new Float64Array(end);
@@ -106,7 +111,10 @@ export function normaliseWindow(spec: NormalisationSpec, window: number, horizon
   const indices = seasonalIndices(values, end, period, spec.maxCycles);
   const season = new Float64Array(window + horizon).fill(1);
   // Step t's index is its phase in the cycle counted from the forecast origin.
-  if (indices) for (let i = 0; i < season.length; i++) season[i] = indices[(((i - window) % period) + period) % period];
+  if (indices) {
+    let phase = (((-window % period) + period) % period);
+    for (let i = 0; i < season.length; i++) { season[i] = indices[phase]; if (++phase === period) phase = 0; }
+  }
   const offset = window - (end - start);
   const points = Math.min(spec.levelPoints, end - start);
   let level = 0;
