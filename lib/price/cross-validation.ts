@@ -4,7 +4,7 @@ import type { SparseRow } from './features.js';
 import type { FeaturizerState, ProductFeatures } from './featurizer.js';
 import { append, titleKey } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { MLP_VARIANTS, mlpColumnMap, mlpColumnsOf, mlpSourceRow, mlpSteps, predictMlp, toMlpRow, trainMlp, type MlpWeights } from './mlp.js';
+import { MLP_VARIANTS, mlpRowReader, mlpSteps, predictMlp, trainMlp, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingBaseline, embeddingCandidates, rankCandidates, type Candidate } from './neighbours.js';
 import { DEFAULT_TEMPERATURE, NEIGHBOURS, TEMPERATURES, denseInput, neighbourStats, pathPrefixes } from './members.js';
 import { gram, fitDenseRidge, predictDense, type DenseRidge } from './dense.js';
@@ -90,9 +90,8 @@ export async function crossValidateMlp(p: Prepared, features: ProductFeatures[],
   const sd = Math.sqrt(p.logPrices.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
   const y = Float32Array.from(p.logPrices, (v) => (v - mean) / sd);
   const views = MLP_VARIANTS.map((variant) => {
-    const columns = mlpColumnsOf(featurizer, variant.input);
-    const position = mlpColumnMap(columns, featurizer.idf.length);
-    return { variant, inputs: columns.length + features[0].dense.length, rows: features.map((f) => toMlpRow(mlpSourceRow(f, variant.input), position, columns.length, variant.binary)) };
+    const reader = mlpRowReader(featurizer, variant.input, variant.binary);
+    return { variant, inputs: reader.columns + features[0].dense.length, rows: features.map(reader.read) };
   });
   const totalSteps = MLP_VARIANTS.length * Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
   let steps = 0;

@@ -39,17 +39,24 @@ const SECOND_LAYER = 64;
 export interface MlpRow { indices: Int32Array; values: Float32Array }
 
 /** Maps hashed rows onto the MLP's columns; features outside them are dropped. */
-export function mlpColumnMap(columns: Int32Array, hashSize: number): Int32Array {
+function mlpColumnMap(columns: Int32Array, hashSize: number): Int32Array {
   const position = new Int32Array(hashSize).fill(-1);
   columns.forEach((c, i) => { position[c] = i; });
   return position;
 }
 
 /** The hashed slots a view reads, and the part of a product's features it starts from. */
-export const mlpColumnsOf = (s: FeaturizerState, input: MlpInput): Int32Array => (input === 'words' ? s.mlpColumns : s.mlpGramColumns);
-export const mlpSourceRow = (f: ProductFeatures, input: MlpInput): SparseRow => (input === 'words' ? f.wordLevel : f.sparse);
+const mlpColumnsOf = (s: FeaturizerState, input: MlpInput): Int32Array => (input === 'words' ? s.mlpColumns : s.mlpGramColumns);
+const mlpSourceRow = (f: ProductFeatures, input: MlpInput): SparseRow => (input === 'words' ? f.wordLevel : f.sparse);
 
-export function toMlpRow(row: SparseRow, position: Int32Array, columns: number, binary: boolean): MlpRow {
+/** A view's reader: a product's features → its row in that view's column space (training and prediction share it). */
+export function mlpRowReader(featurizer: FeaturizerState, input: MlpInput, binary: boolean): { columns: number; read: (f: ProductFeatures) => MlpRow } {
+  const columns = mlpColumnsOf(featurizer, input);
+  const position = mlpColumnMap(columns, featurizer.idf.length);
+  return { columns: columns.length, read: (f) => toMlpRow(mlpSourceRow(f, input), position, columns.length, binary) };
+}
+
+function toMlpRow(row: SparseRow, position: Int32Array, columns: number, binary: boolean): MlpRow {
   const indices: number[] = [];
   const values: number[] = [];
   const hashSize = position.length;

@@ -5,7 +5,7 @@ import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
 import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
-import { mlpColumnMap, mlpColumnsOf, mlpSourceRow, predictMlp, toMlpRow, type MlpInput, type MlpWeights } from './mlp.js';
+import { mlpRowReader, predictMlp, type MlpRow, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
 import { predictDense, type DenseRidge } from './dense.js';
 import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
@@ -88,7 +88,8 @@ interface Scored { members: number[]; neighbours: Neighbour[]; spread: number; t
 export class PriceModelImpl implements PriceModel {
   #disposed = false;
   #neighbourIndex?: NeighbourCatalog;
-  readonly #mlpColumnPositions = new Map<MlpInput, Int32Array>();
+  /** One reader per MLP view (input, binary), built on first use: its column map is the size of the hashed space. */
+  readonly #mlpReaders = new Map<string, ReturnType<typeof mlpRowReader>>();
   #byId?: Map<string, number>;
   #byTitle?: Map<string, number>;
   #titleKeys?: string[];
@@ -119,13 +120,14 @@ export class PriceModelImpl implements PriceModel {
     return this.#neighbourIndex;
   }
 
-  #mlpPosition(input: MlpInput): Int32Array {
-    let position = this.#mlpColumnPositions.get(input);
-    if (!position) {
-      position = mlpColumnMap(mlpColumnsOf(this.state.featurizer, input), this.state.featurizer.idf.length);
-      this.#mlpColumnPositions.set(input, position);
+  #mlpReader(w: MlpWeights): ReturnType<typeof mlpRowReader> {
+    const key = `${w.input}:${w.binary}`;
+    let reader = this.#mlpReaders.get(key);
+    if (!reader) {
+      reader = mlpRowReader(this.state.featurizer, w.input, w.binary);
+      this.#mlpReaders.set(key, reader);
     }
-    return position;
+    return reader;
   }
 
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
@@ -134,15 +136,13 @@ export class PriceModelImpl implements PriceModel {
     const ridge = predictRidge(f.sparse, s.ridge);
     let mlp = ridge;
     if (s.mlps.length) {
-      const rows = new Map<string, ReturnType<typeof toMlpRow>>();
+      // Each view's row is built once and read by its fold models.
+      const rows = new Map<ReturnType<typeof mlpRowReader>, MlpRow>();
       let sum = 0;
       for (const w of s.mlps) {
-        const key = `${w.input}:${w.binary}`;
-        let row = rows.get(key);
-        if (!row) {
-          row = toMlpRow(mlpSourceRow(f, w.input), this.#mlpPosition(w.input), mlpColumnsOf(s.featurizer, w.input).length, w.binary);
-          rows.set(key, row);
-        }
+        const reader = this.#mlpReader(w);
+        let row = rows.get(reader);
+        if (!row) { row = reader.read(f); rows.set(reader, row); }
         sum += predictMlp(w, row);
       }
       mlp = (sum / s.mlps.length) * s.target.sd + s.target.mean;

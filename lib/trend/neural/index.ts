@@ -233,8 +233,8 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
  * network's variables at every call, so a fine-tuned model forecasts with its new weights. The
  * future-covariate input is left out: makeWindow always leaves it 0, so its dense layer (no bias)
  * adds exactly 0.
+ * @internal
  */
-/** @internal */
 export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor {
   const m = model.manifest;
   const batch = past.length;
