@@ -1,6 +1,7 @@
 // Browser half of bench/trend-speed.ts: forecastTrends (full ensemble, incl. the LSTM) on the first
 // 200 M4 Hourly series in headless Chromium on wasm, as `npm run bench -- browser` times it, passes
-// times over: npx tsx bench/trend-speed-browser.ts [passes] [--stat]
+// times over: npx tsx bench/trend-speed-browser.ts [passes] [--stat] [--workers=N|auto]
+// (--workers: through createStorecast({ workers }), the list split across that many Web Workers)
 // On Linux it also prints the renderer processes' CPU time per pass: on a shared machine it moves
 // far less than the wall time.
 import { execSync } from 'node:child_process';
@@ -10,6 +11,8 @@ import { readWide } from './data.js';
 
 const passes = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
 const neural = !process.argv.includes('--stat');
+const workersArg = process.argv.find((a) => a.startsWith('--workers='))?.slice(10);
+const workers = workersArg === undefined ? undefined : workersArg === 'auto' ? 'auto' : Number(workersArg);
 
 /** CPU milliseconds (user + system) of Chromium's renderer processes started by this process; undefined off Linux. */
 function rendererCpu(): number | undefined {
@@ -41,13 +44,14 @@ const h = await startHarness();
 try {
   const series = readWide('forecast/m4/Hourly-train.csv').slice(0, 200);
   const page = await h.newPage();
-  await page.evaluate(async ({ series, neural }) => {
-    const sc = await window.load('/lib/index.ts');
+  await page.evaluate(async ({ series, neural, workers }) => {
+    const lib = await window.load('/lib/index.ts');
+    const sc = workers === undefined ? lib : await lib.createStorecast({ workers });
     await sc.init({ backend: 'wasm' });
     const inputs = series.map((values: number[]) => ({ values, frequency: 'hourly' }));
-    await sc.forecastTrends(inputs.slice(0, 5), { horizon: 48, neural }); // warm-up: loads the LSTM
+    await sc.forecastTrends(inputs.slice(0, 10), { horizon: 48, neural }); // warm-up: loads the LSTM (in each worker)
     Object.assign(window, { benchSc: sc, benchInputs: inputs });
-  }, { series, neural });
+  }, { series, neural, workers });
   const rates: number[] = [];
   const cpu: Array<number | undefined> = [];
   for (let pass = 0; pass < passes; pass++) {
@@ -62,7 +66,7 @@ try {
     rates.push(series.length / (ms / 1000));
     cpu.push(c0 !== undefined && c1 !== undefined ? (c1 - c0) / 1000 : undefined);
   }
-  console.log(`Chromium wasm, 200 M4 Hourly, ${neural ? 'full ensemble' : 'statistical only'}: ${rates.map((r) => r.toFixed(1)).join(', ')} series/s (first call, then steady)`);
+  console.log(`Chromium wasm${workers === undefined ? '' : `, workers ${workers}`}, 200 M4 Hourly, ${neural ? 'full ensemble' : 'statistical only'}: ${rates.map((r) => r.toFixed(1)).join(', ')} series/s (first call, then steady)`);
   if (cpu.every((c) => c !== undefined)) console.log(`  renderer CPU per pass: ${cpu.map((c) => `${c!.toFixed(2)} s`).join(', ')} (${cpu.map((c) => (series.length / c!).toFixed(0)).join(', ')} series per CPU second)`);
   await page.close();
 } finally {

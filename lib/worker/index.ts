@@ -8,12 +8,19 @@ import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOp
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { DemandModel, DemandObservation, FitDemandOptions, OptimizePriceOptions, PriceRecommendation } from '../pricing/types.js';
+import { splitAcross, workerCount } from './pool.js';
 import { PRICE_MODEL_METHODS, type OperationArgs, type OperationName, type OperationResult, type PriceModelHandle } from './operations.js';
 
 export interface CreateStorecastOptions {
   /** Run models in a dedicated Web Worker so the page's main thread never blocks. */
   worker?: boolean;
-  /** Provide your own worker (e.g. bundled by your app); default: storecast's own module worker. */
+  /**
+   * How many workers: 1 (the default), a number, or 'auto' (one per core, at most 4). With more than
+   * one, `forecastTrends` splits its list across them (results in the list's order, progress merged);
+   * everything else runs in the first. Implies `worker: true`. Each worker loads its own models.
+   */
+  workers?: number | 'auto';
+  /** Provide your own worker (e.g. bundled by your app); called once per worker. Default: storecast's own module worker. */
   createWorker?: () => Worker;
 }
 
@@ -35,7 +42,7 @@ export interface Storecast {
   optimizePrice(model: DemandModel, options: OptimizePriceOptions): Promise<PriceRecommendation>;
   /** Low-level: call an operation of the table in operations.ts by name, typed by it. */
   call<K extends OperationName>(method: K, args: OperationArgs<K>, options?: LongTaskOptions): Promise<OperationResult<K>>;
-  /** TF.js memory counters where the models run (for leak checks). */
+  /** TF.js memory counters where the models run, summed over a pool's workers (for leak checks). */
   memory(): Promise<{ numTensors: number; numBytes: number }>;
   terminate(): void;
 }
@@ -94,17 +101,18 @@ function workerCaller(worker: Worker): { call: Caller; dispose: () => void } {
 
 const absolute = (url: string): string => (typeof location !== 'undefined' ? new URL(url, location.href).href : url);
 
-/** Creates a storecast instance; with `{ worker: true }` every model runs in a Web Worker. */
+/** Creates a storecast instance; with `{ worker: true }` every model runs in a Web Worker, with `{ workers: n }` in n of them. */
 export async function createStorecast(options: CreateStorecastOptions = {}): Promise<Storecast> {
-  if (!options.worker) {
+  const count = workerCount(options.workers);
+  if (options.worker === false && options.workers !== undefined) throw new StorecastError('INVALID_INPUT', 'workers needs worker mode: drop worker: false, or drop workers.');
+  if (!options.worker && options.workers === undefined) {
     const { runOperation } = await import('./operations.js');
     const call: Caller = (method, args, task = {}) => runOperation(method, args, { signal: task.signal ?? new AbortController().signal, onProgress: task.onProgress ?? (() => {}) });
-    return facade(false, call, () => {});
+    return facade(false, [call], () => {});
   }
   if (typeof Worker === 'undefined') throw new StorecastError('WORKER_FAILED', 'Web Workers are not available in this environment; use createStorecast({ worker: false }).');
-  const worker = options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'storecast' });
-  const caller = workerCaller(worker);
-  return facade(true, caller.call, caller.dispose);
+  const callers = Array.from({ length: count }, (_, i) => workerCaller(options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: count > 1 ? `storecast-${i + 1}` : 'storecast' })));
+  return facade(true, callers.map((c) => c.call), () => { for (const c of callers) c.dispose(); });
 }
 
 /** A price model that lives wherever the storecast instance runs its models: the same methods as a local one (PRICE_MODEL_METHODS). */
@@ -134,7 +142,9 @@ function forecastOptions<T extends ForecastOptions>(inWorker: boolean, options: 
   return options;
 }
 
-function facade(inWorker: boolean, call: Caller, terminate: () => void): Storecast {
+/** The API over one caller, or several (a worker pool): the first holds the price models; forecast lists are split across all. */
+function facade(inWorker: boolean, callers: Caller[], terminate: () => void): Storecast {
+  const call = callers[0];
   const handleOf = (model: PriceModel): number => {
     if (!(model instanceof HandlePriceModel)) throw new StorecastError('NOT_TRAINED', 'Pass a model trained or loaded through this storecast instance (createStorecast().trainPriceModel / loadPriceModel).');
     return model.info.handle;
@@ -142,10 +152,14 @@ function facade(inWorker: boolean, call: Caller, terminate: () => void): Storeca
   const pricing = (): Promise<typeof import('../pricing/index.js')> => import('../pricing/index.js');
   return {
     inWorker,
-    init: (o) => call('init', [o]),
+    init: async (o) => (await Promise.all(callers.map((c) => c('init', [o]))))[0],
     runtimeInfo: () => call('runtimeInfo', []),
     forecastTrend: async (series, o) => { const { options, task } = splitTask(forecastOptions(inWorker, o)); return call('forecastTrend', [series, options], task); },
-    forecastTrends: async (list, o) => { const { options, task } = splitTask(forecastOptions(inWorker, o)); return call('forecastTrends', [list, options], task); },
+    forecastTrends: async (list, o) => {
+      const { options, task } = splitTask(forecastOptions(inWorker, o));
+      if (!Array.isArray(list)) return call('forecastTrends', [list, options], task); // the operation reports the bad input
+      return splitAcross(callers, list, (caller, part, partTask) => caller('forecastTrends', [part, options], partTask), task);
+    },
     embedText: (texts, o) => { const { options, task } = splitTask(o); return call('embedText', [texts, options], task); },
     trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
@@ -158,7 +172,7 @@ function facade(inWorker: boolean, call: Caller, terminate: () => void): Storeca
     loadDemandModel: async (source) => (await pricing()).loadDemandModel(source),
     optimizePrice: async (model, o) => (await pricing()).optimizePrice(model, o),
     call: (method, args, task) => call(method, args, task),
-    memory: () => call('memory', []),
+    memory: async () => (await Promise.all(callers.map((c) => c('memory', [])))).reduce((a, m) => ({ numTensors: a.numTensors + m.numTensors, numBytes: a.numBytes + m.numBytes })),
     terminate,
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, startHarness, stopAll, type Harness } from './harness.js';
+import { hasShared, readM4 } from '../helpers.js';
 
 describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
   let h: Harness;
@@ -90,5 +91,61 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
     });
     await page.close();
     expect(error).toEqual({ code: 'INVALID_INPUT', message: expect.stringMatching(/empty/), isClass: true });
+  });
+
+  it.skipIf(!hasShared('forecast/m4/Hourly-train.csv'))('splits forecastTrends across a pool of workers: the same forecasts in the same order, one progress stream, no leaks', async () => {
+    const series = readM4('forecast/m4/Hourly-train.csv').series.slice(0, 9);
+    const page = await h.newPage();
+    const result = await page.evaluate(async (series) => {
+      const sc = await window.load('/lib/index.ts');
+      const inputs = series.map((values: number[]) => ({ values, frequency: 'hourly' }));
+      const options = { horizon: 24 };
+      const inPage = await sc.createStorecast({ worker: false });
+      await inPage.init({ backend: 'wasm' });
+      const expected = await inPage.forecastTrends(inputs, options);
+      // Counts each worker's answers to forecast calls, to see that both took a part.
+      const answers: number[] = [];
+      const pool = await sc.createStorecast({
+        workers: 2,
+        createWorker: () => {
+          const index = answers.push(0) - 1;
+          const worker = new Worker(new URL('/lib/worker/worker.ts', location.href), { type: 'module' });
+          worker.addEventListener('message', (e: MessageEvent<{ kind: string; value: unknown }>) => { if (e.data.kind === 'result' && Array.isArray(e.data.value)) answers[index] += e.data.value.length; });
+          return worker;
+        },
+      });
+      await pool.init({ backend: 'wasm' });
+      const progress: Array<{ phase: string; loaded: number; total: number }> = [];
+      const got = await pool.forecastTrends(inputs, { ...options, onProgress: (p: { phase: string; loaded: number; total: number }) => progress.push(p) });
+      const answered = [...answers];
+      const tensors = (await pool.memory()).numTensors;
+      await pool.forecastTrends(inputs, options);
+      const tensorsAfter = (await pool.memory()).numTensors;
+      // An abort reaches every worker's part; the pool answers afterwards.
+      const controller = new AbortController();
+      const aborted = await pool.forecastTrends(inputs, { ...options, signal: controller.signal, onProgress: () => controller.abort() }).then(() => null, (e: { code: string }) => e.code);
+      const afterAbort = (await pool.forecastTrends(inputs.slice(0, 3), options)).length;
+      const badCount = await sc.createStorecast({ workers: 0 }).then(() => null, (e: { code: string }) => e.code);
+      const conflicting = await sc.createStorecast({ worker: false, workers: 2 }).then(() => null, (e: { code: string }) => e.code);
+      pool.terminate();
+      const forecasts = (list: Array<{ forecast: number[]; model: { name: string } }>) => list.map((r) => ({ forecast: r.forecast, name: r.model.name }));
+      return { expected: forecasts(expected), got: forecasts(got), answers: answered, progress: progress.filter((p) => p.phase === 'forecast'), tensors, tensorsAfter, aborted, afterAbort, badCount, conflicting };
+    }, series);
+    await page.close();
+    expect(result.got.map((r) => r.name)).toEqual(result.expected.map((r) => r.name));
+    result.got.forEach((r, i) => r.forecast.forEach((v, h) => expect(v).toBeCloseTo(result.expected[i].forecast[h], 6)));
+    // Both workers forecast a part (the first also answered init; forecast results are the arrays).
+    expect(result.answers.length).toBe(2);
+    expect(result.answers.every((n) => n > 0)).toBe(true);
+    expect(result.answers[0] + result.answers[1]).toBe(9);
+    const loaded = result.progress.map((p) => p.loaded);
+    expect(loaded.at(-1)).toBe(9);
+    expect(result.progress.every((p) => p.total === 9)).toBe(true);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    expect(result.tensorsAfter).toBe(result.tensors);
+    expect(result.aborted).toBe('ABORTED');
+    expect(result.afterAbort).toBe(3);
+    expect(result.badCount).toBe('INVALID_INPUT');
+    expect(result.conflicting).toBe('INVALID_INPUT');
   });
 });

@@ -1,0 +1,64 @@
+import { StorecastError, throwIfAborted } from '../errors.js';
+import { progressReporter, type LongTaskOptions, type Progress, type ProgressCallback } from '../progress.js';
+
+/** `workers` of createStorecast as a count: 'auto' is one per core, at most 4 (each worker holds its own copy of the models). */
+export function workerCount(setting: number | 'auto' | undefined): number {
+  if (setting === undefined) return 1;
+  if (setting === 'auto') {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    return Math.max(1, Math.min(4, cores));
+  }
+  if (!Number.isInteger(setting) || setting < 1 || setting > 64) throw new StorecastError('INVALID_INPUT', `workers must be 'auto' or a whole number from 1 to 64, got ${String(setting)}.`);
+  return setting;
+}
+
+/**
+ * Runs `run` over parts of `list` on several callers at once and joins the results in the list's
+ * order. Each caller gets about two parts, handed out as callers become free, so one slow part does
+ * not leave the others idle while parts stay big enough for batching members. The first failure
+ * (or the caller's abort) aborts the parts still running.
+ */
+export async function splitAcross<C, T, R>(callers: C[], list: T[], run: (caller: C, part: T[], task: LongTaskOptions) => Promise<R[]>, task: LongTaskOptions = {}): Promise<R[]> {
+  throwIfAborted(task.signal);
+  if (callers.length <= 1 || list.length <= 1) return run(callers[0], list, task);
+  const size = Math.ceil(list.length / (callers.length * 2));
+  const starts: number[] = [];
+  for (let s = 0; s < list.length; s += size) starts.push(s);
+  const results: R[][] = new Array(starts.length);
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(task.signal?.reason);
+  task.signal?.addEventListener('abort', forwardAbort, { once: true });
+  const progress = mergedProgress(task.onProgress, list.length);
+  let next = 0;
+  const drain = async (caller: C): Promise<void> => {
+    while (next < starts.length && !controller.signal.aborted) {
+      const k = next++;
+      results[k] = await run(caller, list.slice(starts[k], starts[k] + size), { signal: controller.signal, onProgress: (p) => progress(k, p) });
+    }
+  };
+  try {
+    await Promise.all(callers.map((caller) => drain(caller).catch((error: unknown) => { controller.abort(error); throw error; })));
+  } finally {
+    task.signal?.removeEventListener('abort', forwardAbort);
+  }
+  return results.flat();
+}
+
+/**
+ * One progress stream from the parts' own: per phase, the parts' counts are summed. A phase counted
+ * in the list's items (series) has the whole list as its total from the first event, so the
+ * fraction only grows as parts start.
+ */
+function mergedProgress(onProgress: ProgressCallback | undefined, items: number): (part: number, p: Progress) => void {
+  const reporter = progressReporter(onProgress);
+  const latest = new Map<string, Map<number, Progress>>();
+  return (part, p) => {
+    let byPart = latest.get(p.phase);
+    if (!byPart) latest.set(p.phase, (byPart = new Map()));
+    byPart.set(part, p);
+    let loaded = 0;
+    let total = 0;
+    for (const q of byPart.values()) { loaded += q.loaded; total += q.total; }
+    reporter.report(p.phase, loaded, p.unit === 'series' ? items : total, p.unit);
+  };
+}
