@@ -8,7 +8,7 @@ import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOp
 import type { EmbedOptions } from '../text/index.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { DemandModel, DemandObservation, FitDemandOptions, OptimizePriceOptions, PriceRecommendation } from '../pricing/types.js';
-import { splitAcross, workerCount } from './pool.js';
+import { encoderThreadsPerWorker, splitAcross, workerCount, type SplitPlan } from './pool.js';
 import { PRICE_MODEL_METHODS, type OperationArgs, type OperationName, type OperationResult, type PriceModelHandle } from './operations.js';
 
 export interface CreateStorecastOptions {
@@ -16,8 +16,9 @@ export interface CreateStorecastOptions {
   worker?: boolean;
   /**
    * How many workers: 1 (the default), a number, or 'auto' (one per core, at most 4). With more than
-   * one, `forecastTrends` splits its list across them (results in the list's order, progress merged);
-   * everything else runs in the first. Implies `worker: true`. Each worker loads its own models.
+   * one, `forecastTrends` and `embedText` split their lists across them (results in the list's order,
+   * progress merged; env.encoderThreads 'auto' shares the cores out among them); everything else runs
+   * in the first. Implies `worker: true`. Each worker loads its own models.
    */
   workers?: number | 'auto';
   /** Provide your own worker (e.g. bundled by your app); called once per worker. Default: storecast's own module worker. */
@@ -57,7 +58,7 @@ function splitTask<T extends object>(options: (T & LongTaskOptions) | undefined)
   return { options: rest as T, task: { signal, onProgress } };
 }
 
-function workerCaller(worker: Worker): { call: Caller; dispose: () => void } {
+function workerCaller(worker: Worker, poolSize: number): { call: Caller; dispose: () => void } {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; task: LongTaskOptions }>();
   const onMessage = (event: MessageEvent<Response>): void => {
@@ -84,7 +85,7 @@ function workerCaller(worker: Worker): { call: Caller; dispose: () => void } {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, task });
         task.signal?.addEventListener('abort', () => worker.postMessage({ kind: 'abort', id } satisfies Request), { once: true });
         // Only plain configuration crosses: URLs resolved against the page, so the worker fetches the same files.
-        const snapshot = { ...env, modelBaseUrl: absolute(env.modelBaseUrl), wasmBaseUrl: absolute(env.wasmBaseUrl) };
+        const snapshot = { ...env, modelBaseUrl: absolute(env.modelBaseUrl), wasmBaseUrl: absolute(env.wasmBaseUrl), encoderThreads: encoderThreadsPerWorker(env.encoderThreads, poolSize) };
         worker.postMessage({ kind: 'call', id, method, args, env: snapshot } satisfies Request);
       });
     },
@@ -111,7 +112,7 @@ export async function createStorecast(options: CreateStorecastOptions = {}): Pro
     return facade(false, [call], () => {});
   }
   if (typeof Worker === 'undefined') throw new StorecastError('WORKER_FAILED', 'Web Workers are not available in this environment; use createStorecast({ worker: false }).');
-  const callers = Array.from({ length: count }, (_, i) => workerCaller(options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: count > 1 ? `storecast-${i + 1}` : 'storecast' })));
+  const callers = Array.from({ length: count }, (_, i) => workerCaller(options.createWorker?.() ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: count > 1 ? `storecast-${i + 1}` : 'storecast' }), count));
   return facade(true, callers.map((c) => c.call), () => { for (const c of callers) c.dispose(); });
 }
 
@@ -142,7 +143,15 @@ function forecastOptions<T extends ForecastOptions>(inWorker: boolean, options: 
   return options;
 }
 
-/** The API over one caller, or several (a worker pool): the first holds the price models; forecast lists are split across all. */
+/**
+ * Forecasts: two parts per worker, as series differ in cost; progress counts series of the list.
+ * Texts: one part per worker, all started at once (similar cost each); progress counts the texts
+ * still to encode (not cached, not repeated), so the parts' totals are summed.
+ */
+const FORECAST_SPLIT: SplitPlan = { partsPerCaller: 2, itemUnit: 'series' };
+const EMBED_SPLIT: SplitPlan = { partsPerCaller: 1 };
+
+/** The API over one caller, or several (a worker pool): the first holds the price models; forecast and text lists are split across all. */
 function facade(inWorker: boolean, callers: Caller[], terminate: () => void): Storecast {
   const call = callers[0];
   const handleOf = (model: PriceModel): number => {
@@ -158,9 +167,13 @@ function facade(inWorker: boolean, callers: Caller[], terminate: () => void): St
     forecastTrends: async (list, o) => {
       const { options, task } = splitTask(forecastOptions(inWorker, o));
       if (!Array.isArray(list)) return call('forecastTrends', [list, options], task); // the operation reports the bad input
-      return splitAcross(callers, list, (caller, part, partTask) => caller('forecastTrends', [part, options], partTask), task);
+      return splitAcross(callers, list, FORECAST_SPLIT, (caller, part, partTask) => caller('forecastTrends', [part, options], partTask), task);
     },
-    embedText: (texts, o) => { const { options, task } = splitTask(o); return call('embedText', [texts, options], task); },
+    embedText: async (texts, o) => {
+      const { options, task } = splitTask(o);
+      if (!Array.isArray(texts)) return call('embedText', [texts, options], task);
+      return splitAcross(callers, texts, EMBED_SPLIT, (caller, part, partTask) => caller('embedText', [part, options], partTask), task);
+    },
     trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
     predictPrice: (async (product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) => {

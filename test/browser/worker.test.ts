@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, startHarness, stopAll, type Harness } from './harness.js';
 import { hasShared, readM4 } from '../helpers.js';
+import { useTestTexts } from '../use-texts.js';
 
 describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
   let h: Harness;
@@ -147,5 +148,43 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
     expect(result.afterAbort).toBe(3);
     expect(result.badCount).toBe('INVALID_INPUT');
     expect(result.conflicting).toBe('INVALID_INPUT');
+  });
+
+  it('splits embedText across a pool of workers: the same vectors in the same order, progress to the end', async () => {
+    const texts = useTestTexts(60);
+    const page = await h.newPage();
+    const result = await page.evaluate(async (texts) => {
+      const sc = await window.load('/lib/index.ts');
+      const options = { encoder: { device: 'wasm' }, cache: false };
+      const expected = await sc.embedText(texts, options);
+      const answers: number[] = [];
+      const pool = await sc.createStorecast({
+        workers: 2,
+        createWorker: () => {
+          const index = answers.push(0) - 1;
+          const worker = new Worker(new URL('/lib/worker/worker.ts', location.href), { type: 'module' });
+          worker.addEventListener('message', (e: MessageEvent<{ kind: string; value: unknown }>) => { if (e.data.kind === 'result' && Array.isArray(e.data.value)) answers[index] += e.data.value.length; });
+          return worker;
+        },
+      });
+      const fractions: number[] = [];
+      const got = await pool.embedText(texts, { ...options, onProgress: (p: { phase: string; fraction: number }) => { if (p.phase === 'embed') fractions.push(p.fraction); } });
+      pool.terminate();
+      let worst = 1;
+      expected.forEach((v: Float32Array, i: number) => {
+        let dot = 0; let a = 0; let b = 0;
+        for (let k = 0; k < v.length; k++) { dot += v[k] * got[i][k]; a += v[k] * v[k]; b += got[i][k] * got[i][k]; }
+        worst = Math.min(worst, a === 0 && b === 0 ? 1 : dot / Math.sqrt(a * b));
+      });
+      return { count: got.length, worst, answers, fractions };
+    }, texts);
+    await page.close();
+    expect(result.count).toBe(texts.length);
+    // Same model, same files, same inputs: only the batch composition differs between the two runs.
+    expect(result.worst).toBeGreaterThan(0.9999);
+    expect(result.answers.every((n) => n > 0)).toBe(true);
+    expect(result.answers[0] + result.answers[1]).toBe(texts.length);
+    expect(result.fractions.at(-1)).toBe(1);
+    expect(result.fractions).toEqual([...result.fractions].sort((a, b) => a - b));
   });
 });
