@@ -104,21 +104,11 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
       const inPage = await sc.createStorecast({ worker: false });
       await inPage.init({ backend: 'wasm' });
       const expected = await inPage.forecastTrends(inputs, options);
-      // Counts each worker's answers to forecast calls, to see that both took a part.
-      const answers: number[] = [];
-      const pool = await sc.createStorecast({
-        workers: 2,
-        createWorker: () => {
-          const index = answers.push(0) - 1;
-          const worker = new Worker(new URL('/lib/worker/worker.ts', location.href), { type: 'module' });
-          worker.addEventListener('message', (e: MessageEvent<{ kind: string; value: unknown }>) => { if (e.data.kind === 'result' && Array.isArray(e.data.value)) answers[index] += e.data.value.length; });
-          return worker;
-        },
-      });
+      const { pool, answers } = await (await window.load('/test/browser/pool-page.ts')).countingPool(sc, 2);
       await pool.init({ backend: 'wasm' });
       const progress: Array<{ phase: string; loaded: number; total: number }> = [];
       const got = await pool.forecastTrends(inputs, { ...options, onProgress: (p: { phase: string; loaded: number; total: number }) => progress.push(p) });
-      const answered = [...answers];
+      const answered: number[] = [...answers];
       const tensors = (await pool.memory()).numTensors;
       await pool.forecastTrends(inputs, options);
       const tensorsAfter = (await pool.memory()).numTensors;
@@ -157,16 +147,7 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
       const sc = await window.load('/lib/index.ts');
       const options = { encoder: { device: 'wasm' }, cache: false };
       const expected = await sc.embedText(texts, options);
-      const answers: number[] = [];
-      const pool = await sc.createStorecast({
-        workers: 2,
-        createWorker: () => {
-          const index = answers.push(0) - 1;
-          const worker = new Worker(new URL('/lib/worker/worker.ts', location.href), { type: 'module' });
-          worker.addEventListener('message', (e: MessageEvent<{ kind: string; value: unknown }>) => { if (e.data.kind === 'result' && Array.isArray(e.data.value)) answers[index] += e.data.value.length; });
-          return worker;
-        },
-      });
+      const { pool, answers } = await (await window.load('/test/browser/pool-page.ts')).countingPool(sc, 2);
       const fractions: number[] = [];
       const got = await pool.embedText(texts, { ...options, onProgress: (p: { phase: string; fraction: number }) => { if (p.phase === 'embed') fractions.push(p.fraction); } });
       pool.terminate();
@@ -176,7 +157,7 @@ describe.skipIf(!chromiumAvailable)('worker mode in headless Chromium', () => {
         for (let k = 0; k < v.length; k++) { dot += v[k] * got[i][k]; a += v[k] * v[k]; b += got[i][k] * got[i][k]; }
         worst = Math.min(worst, a === 0 && b === 0 ? 1 : dot / Math.sqrt(a * b));
       });
-      return { count: got.length, worst, answers, fractions };
+      return { count: got.length, worst, answers: answers as number[], fractions };
     }, texts);
     await page.close();
     expect(result.count).toBe(texts.length);
