@@ -121,6 +121,21 @@ describe('interval calibration', () => {
     expect(calibrate([30, 3, 3])).toBeGreaterThan(1.5);
     expect(calibrate([3, 3, 30])).toBeLessThan(1);
   });
+
+  it('is set by the latest window, the only one out of sample: turbulent earlier windows hardly widen it', () => {
+    // A calm latest window after two turbulent ones (a holiday season): narrow, as after three calm ones.
+    expect(calibrate([3, 30, 30])).toBeLessThan(0.6);
+    expect(calibrate([3, 30, 30])).toBeCloseTo(calibrate([3, 3, 3]), 1);
+  });
+
+  it('reads the 80% point of normal errors from their median', () => {
+    // |N(0, 1)| errors, evenly spread over its distribution (median 0.674, 80% point z(0.9) = 1.28), in every window.
+    const quantiles = [0.063, 0.189, 0.319, 0.454, 0.674, 0.674, 0.935, 1.15, 1.44, 1.96];
+    const y = new Float64Array(30);
+    origins.forEach((origin) => quantiles.forEach((q, i) => { y[origin + i] = (i % 2 ? 1 : -1) * 10 * q; }));
+    // The band (±10) should be ±12.8: widened by 1.28, three quarters of the way in log terms.
+    expect(intervalCalibration(y, origins, origins.map(() => [band]), [1])).toBeCloseTo(1.2816 ** 0.75, 2);
+  });
 });
 
 describe('intermittent demand bands', () => {
