@@ -32,23 +32,44 @@ export interface Prepared { priced: Product[]; skipped: number; extraTargets: Ex
 
 export const foldRows = (p: Prepared, f: number, inFold: boolean): number[] => Array.from(p.fold.keys()).filter((r) => (p.fold[r] === f) === inFold);
 
+export interface RidgeModel { weights: Float32Array; intercept: number }
+
+/** The ridge member and what the ridge-adjusted neighbours read of it. */
+export interface CrossValidatedRidge {
+  oof: Float64Array;
+  /** The model for new products (every row). */
+  ridge: RidgeModel & { lambda: number };
+  /** Fold f's model (it did not see fold f): a new product's neighbour in fold f is compared with the query by it. */
+  folds: RidgeModel[];
+  /**
+   * `pairs[f * K + g]` (= `pairs[g * K + f]`): for the rows of folds f and g, the predictions of a
+   * ridge fitted on the other folds. A fold-f product and its fold-g neighbour are compared by a
+   * model that saw neither, as a new product and its fold-g neighbour are by fold g's model.
+   * Empty with 2 folds (no rows would be left to fit).
+   */
+  pairs: Float64Array[];
+}
+
 /**
  * Stage 4a: ridge. λ is chosen by the out-of-fold error over every fold (on a large catalog, on a
  * sample of fold 0: the choice is stable and the fits are not cheap); the model for new products
  * is refitted on every row with that λ (fold models each saw only (K − 1)/K of the catalog, and
- * their mean is shrunk like one of them).
+ * their mean is shrunk like one of them). The fold models are kept and one model per pair of
+ * folds is fitted with the same λ, for the ridge-adjusted neighbours.
  */
-export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; ridge: { weights: Float32Array; intercept: number; lambda: number } }> {
+export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<CrossValidatedRidge> {
   const n = rows.length;
-  const fitOn = (take: number[], lambda: number): { weights: Float32Array; intercept: number } => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda);
+  const fitOn = (take: number[], lambda: number): RidgeModel => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda);
   const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
   const large = sampleTrain.length < foldRows(p, 0, false).length;
-  const total = (large ? LAMBDAS.length + p.folds : LAMBDAS.length * p.folds) + 1;
+  const pairCount = p.folds > 2 ? (p.folds * (p.folds - 1)) / 2 : 0;
+  const total = (large ? LAMBDAS.length + p.folds : LAMBDAS.length * p.folds) + pairCount + 1;
   let done = 0;
   const step = async (): Promise<void> => { throwIfAborted(signal); progress.report('ridge', ++done, total, 'folds'); await yieldToEventLoop(); };
   let lambda = LAMBDAS[0];
   let best = Infinity;
   let oof = new Float64Array(n);
+  let folds: RidgeModel[] = [];
   if (large) {
     const sampleTest = foldRows(p, 0, true).slice(0, LAMBDA_SEARCH_ROWS / 3);
     for (const l of LAMBDAS) {
@@ -60,24 +81,38 @@ export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimensi
     for (let f = 0; f < p.folds; f++) {
       const model = fitOn(foldRows(p, f, false), lambda);
       for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
+      folds.push(model);
       await step();
     }
   } else {
     for (const l of LAMBDAS) {
       const predicted = new Float64Array(n);
+      const models: RidgeModel[] = [];
       for (let f = 0; f < p.folds; f++) {
         const model = fitOn(foldRows(p, f, false), l);
         for (const r of foldRows(p, f, true)) predicted[r] = predictRidge(rows[r], model);
+        models.push(model);
         await step();
       }
       const error = rmse(predicted, p.logPrices);
-      if (error < best) { best = error; lambda = l; oof = predicted; }
+      if (error < best) { best = error; lambda = l; oof = predicted; folds = models; }
+    }
+  }
+  const pairs: Float64Array[] = [];
+  for (let f = 0; f < p.folds && pairCount; f++) {
+    for (let g = f + 1; g < p.folds; g++) {
+      const model = fitOn(Array.from(p.fold.keys()).filter((r) => p.fold[r] !== f && p.fold[r] !== g), lambda);
+      const predicted = new Float64Array(n);
+      for (const r of p.fold.keys()) if (p.fold[r] === f || p.fold[r] === g) predicted[r] = predictRidge(rows[r], model);
+      pairs[f * p.folds + g] = predicted;
+      pairs[g * p.folds + f] = predicted;
+      await step();
     }
   }
   const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda);
   await step();
   progress.finish('ridge');
-  return { oof, ridge: { ...model, lambda } };
+  return { oof, ridge: { ...model, lambda }, folds, pairs };
 }
 
 /**
