@@ -15,7 +15,8 @@ import type { Product } from './types.js';
  * Stage 4 of training: every member's out-of-fold predictions (each product's come from models
  * that did not see its price), and the models new products get.
  */
-const LAMBDAS = [0.01, 0.03, 0.1, 0.3];
+/** Largest first: each fold's fit starts from the previous λ's (the path is smooth, and strong regularisation converges fastest). */
+const LAMBDAS = [0.3, 0.1, 0.03, 0.01];
 const LAMBDA_SEARCH_ROWS = 6000;
 const DENSE_LAMBDAS = [10, 100, 1000, 10000];
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
@@ -59,7 +60,7 @@ export interface CrossValidatedRidge {
  */
 export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<CrossValidatedRidge> {
   const n = rows.length;
-  const fitOn = (take: number[], lambda: number): RidgeModel => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda);
+  const fitOn = (take: number[], lambda: number, initial?: RidgeModel): RidgeModel => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda, { initial: initial?.weights });
   const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
   const large = sampleTrain.length < foldRows(p, 0, false).length;
   const pairCount = p.folds > 2 ? (p.folds * (p.folds - 1)) / 2 : 0;
@@ -85,22 +86,25 @@ export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimensi
       await step();
     }
   } else {
+    let previous: RidgeModel[] = [];
     for (const l of LAMBDAS) {
       const predicted = new Float64Array(n);
       const models: RidgeModel[] = [];
       for (let f = 0; f < p.folds; f++) {
-        const model = fitOn(foldRows(p, f, false), l);
+        const model = fitOn(foldRows(p, f, false), l, previous[f]);
         for (const r of foldRows(p, f, true)) predicted[r] = predictRidge(rows[r], model);
         models.push(model);
         await step();
       }
       const error = rmse(predicted, p.logPrices);
       if (error < best) { best = error; lambda = l; oof = predicted; folds = models; }
+      previous = models;
     }
   }
   const pairs: Float64Array[] = [];
   for (let f = 0; f < p.folds && pairCount; f++) {
     for (let g = f + 1; g < p.folds; g++) {
+      // A cold start: every other fitted model saw fold f or g, and a warm start would carry a trace of their prices.
       const model = fitOn(Array.from(p.fold.keys()).filter((r) => p.fold[r] !== f && p.fold[r] !== g), lambda);
       const predicted = new Float64Array(n);
       for (const r of p.fold.keys()) if (p.fold[r] === f || p.fold[r] === g) predicted[r] = predictRidge(rows[r], model);
@@ -109,15 +113,17 @@ export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimensi
       await step();
     }
   }
-  const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda);
+  const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda, folds[0]);
   await step();
   progress.finish('ridge');
   return { oof, ridge: { ...model, lambda }, folds, pairs };
 }
 
 /**
- * Stage 4b: the sparse MLPs, one per view (MLP_VARIANTS) and fold. A held-out row gets the mean of
- * its fold's views; new products get the mean of every fold's (cross-validation bagging).
+ * Stage 4b: the sparse MLPs, one per view (MLP_VARIANTS) and fold for the out-of-fold predictions
+ * (a held-out row gets the mean of its fold's views), then one per view on every row for new
+ * products: one pass per view at prediction time instead of one per view and fold, and a model
+ * that saw the whole catalog, as the ridge's does.
  */
 export async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featurizer: FeaturizerState, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; mlps: MlpWeights[]; target: { mean: number; sd: number } }> {
   const n = features.length;
@@ -128,17 +134,18 @@ export async function crossValidateMlp(p: Prepared, features: ProductFeatures[],
     const reader = mlpRowReader(featurizer, variant.input, variant.binary);
     return { variant, inputs: reader.columns + features[0].dense.length, rows: features.map(reader.read) };
   });
-  const totalSteps = MLP_VARIANTS.length * Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const trainings = [...Array.from({ length: p.folds }, (_, f) => foldRows(p, f, false)), all];
+  const totalSteps = MLP_VARIANTS.length * trainings.map((rows) => mlpSteps(rows.length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
   let steps = 0;
   const oof = new Float64Array(n);
   const mlps: MlpWeights[] = [];
-  for (let f = 0; f < p.folds; f++) {
-    const train = foldRows(p, f, false);
+  for (const [f, train] of trainings.entries()) {
     for (const [v, { variant, inputs, rows }] of views.entries()) {
       const config = { ...variant, epochs: p.epochs, seed: p.seed + f + 100 * v };
       const weights = await trainMlp(train.map((r) => rows[r]), Float32Array.from(train, (r) => y[r]), inputs, config, { signal, onStep: () => progress.report('mlp', ++steps, totalSteps, 'steps') });
-      for (const r of foldRows(p, f, true)) oof[r] += (predictMlp(weights, rows[r]) * sd + mean) / views.length;
-      mlps.push(weights);
+      if (f < p.folds) for (const r of foldRows(p, f, true)) oof[r] += (predictMlp(weights, rows[r]) * sd + mean) / views.length;
+      else mlps.push(weights);
     }
   }
   progress.finish('mlp');

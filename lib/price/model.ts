@@ -5,7 +5,7 @@ import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
 import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
-import { mlpRowReader, predictMlp, type MlpRow, type MlpWeights } from './mlp.js';
+import { mlpRowReader, predictMlp, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
 import { predictDense, type DenseRidge } from './dense.js';
 import { MEMBER_NAMES, NEIGHBOURS, RIDGE_MEMBER, adjustedNeighbourEstimate, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
@@ -66,7 +66,7 @@ export interface PriceModelState {
   ridgeFolds: Array<{ weights: Float32Array; intercept: number }>;
   /** Ridge on the encoder's embedding and the dense slots (closed form). */
   encoderRidge: DenseRidge;
-  /** One sparse MLP per view and fold (cross-validation bagging): a new product gets their mean. */
+  /** One sparse MLP per view, trained on every product: a new product gets the mean of the views. */
   mlps: MlpWeights[];
   /** Standardisation of log prices for the MLP. */
   target: { mean: number; sd: number };
@@ -159,15 +159,8 @@ export class PriceModelImpl implements PriceModel {
     const adjusted = adjustedNeighbourEstimate(neighbours, s.catalog.logPrices, this.#ridgeDifference(f), ridge, s.temperature);
     let mlp = ridge;
     if (s.mlps.length) {
-      // Each view's row is built once and read by its fold models.
-      const rows = new Map<ReturnType<typeof mlpRowReader>, MlpRow>();
       let sum = 0;
-      for (const w of s.mlps) {
-        const reader = this.#mlpReader(w);
-        let row = rows.get(reader);
-        if (!row) { row = reader.read(f); rows.set(reader, row); }
-        sum += predictMlp(w, row);
-      }
+      for (const w of s.mlps) sum += predictMlp(w, this.#mlpReader(w).read(f));
       mlp = (sum / s.mlps.length) * s.target.sd + s.target.mean;
     }
     return [ridge, mlp, neighbourEstimate, adjusted, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];

@@ -4,6 +4,8 @@ import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, t
 import { loadTf } from '../../lib/runtime/index.js';
 import { MEMBER_NAMES, adjustedNeighbourEstimate } from '../../lib/price/members.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
+import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
+import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
 
 // The demo's sample shop (derived from the MIT Superstore data, committed): real titles and prices.
 const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
@@ -40,6 +42,7 @@ describe('ridge-adjusted neighbours member', () => {
     expect(poisoned.metrics.ridgeLambda).toBe(clean.metrics.ridgeLambda);
     expect(Array.from(poisoned.state.catalog.fold)).toEqual(Array.from(clean.state.catalog.fold));
     expect(member(poisoned, target, ADJUSTED)).toBe(member(clean, target, ADJUSTED));
+    expect(member(poisoned, target, MEMBER_NAMES.indexOf('ridge'))).toBe(member(clean, target, MEMBER_NAMES.indexOf('ridge')));
     // ...while it does read the other products' prices: a neighbour's value moves.
     const moved = Array.from(clean.state.catalog.fold.keys()).filter((r) => member(poisoned, r, ADJUSTED) !== member(clean, r, ADJUSTED));
     expect(moved.length).toBeGreaterThan(0);
@@ -72,6 +75,18 @@ describe('ridge-adjusted neighbours member', () => {
     expect((await predictPrice(test, { model: loaded })).map((s) => s.price)).toEqual((await predictPrice(test, { model: clean })).map((s) => s.price));
     loaded.dispose();
     clean.dispose();
+  });
+
+  it('a warm-started ridge (from another λ\'s fit) converges to the cold-started one', () => {
+    const state = fitFeaturizer(train);
+    const rows = train.map((p) => featurize(p, state).sparse);
+    const y = Float64Array.from(train, (p) => Math.log1p(p.price!));
+    const cold = fitRidge(rows, y, sparseDimension(state), 0.03);
+    const warm = fitRidge(rows, y, sparseDimension(state), 0.03, { initial: fitRidge(rows, y, sparseDimension(state), 0.3).weights });
+    const test = products.filter((_, i) => i % 5 === 0).map((p) => featurize(p, state).sparse);
+    const gap = Math.max(...test.map((r) => Math.abs(predictRidge(r, warm) - predictRidge(r, cold))));
+    expect(gap).toBeLessThan(0.01);
+    expect(warm.weights.some((w, i) => w !== cold.weights[i])).toBe(true);
   });
 
   it('with 2 folds (no rows left for a ridge that saw neither fold) is the plain neighbour estimate, in and out of fold', async () => {
