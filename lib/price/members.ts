@@ -3,7 +3,7 @@ import { append } from './featurizer.js';
 
 /**
  * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
- * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, the ridge-adjusted
+ * the sparse MLP (the mean of its two views), the hybrid-neighbour estimate, the ridge-adjusted
  * neighbour estimate (each neighbour's price moved by the ridge's predicted difference to the
  * query), a ridge on the encoder's embedding with the parsed quantities (dense input), and the
  * category median (the fallback a small catalog can always trust; always last).

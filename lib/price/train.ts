@@ -66,7 +66,8 @@ async function featurizeCatalog(priced: Product[], progress: ProgressReporter): 
 /**
  * Learns prices from the merchant's catalog, in the page, in named stages: prepare (validate,
  * folds) → embedCatalog → featurizeCatalog → cross-validated members (ridge, sparse MLP, hybrid
- * neighbours, category median; out-of-fold predictions for every product) → stack chosen by
+ * neighbours, ridge-adjusted neighbours, encoder ridge, category median; out-of-fold predictions
+ * for every product) → stack chosen by
  * cross-validation → heteroscedastic conformal ranges → extra targets.
  */
 export async function trainPriceModel(catalog: unknown, options: TrainPriceOptions = {}): Promise<PriceModel> {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, type Product } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
 import { MEMBER_NAMES, adjustedNeighbourEstimate } from '../../lib/price/members.js';
+import { chooseStacker } from '../../lib/price/stack.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
 import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
 import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
@@ -120,5 +121,28 @@ describe('ridge-adjusted neighbours member', () => {
     expect(error).toBeInstanceOf(StorecastError);
     expect((error as StorecastError).code).toBe('MODEL_LOAD_FAILED');
     expect((error as StorecastError).message).toMatch(/version 3 price model; this storecast reads version 4 \(version 4: a sixth member, the ridge-adjusted neighbours.*Retrain/);
+  });
+});
+
+describe('stacker on a small catalog', () => {
+  // Real log prices and category medians of 60 sample-shop products (a leave-one-out median, as out of fold).
+  const rows = products.slice(0, 60);
+  const y = Float64Array.from(rows, (p) => Math.log1p(p.price!));
+  const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const medians = rows.map((p, i) => median(rows.filter((q, j) => j !== i && q.category === p.category).map((q) => Math.log1p(q.price!))) ?? median(Array.from(y)));
+  const fold = Int32Array.from(rows, (_, i) => i % 4);
+
+  it('does not average in a member that beats the category median by less than its noise', () => {
+    // A "member" that is the category median moved halfway to the price on three products and 30%
+    // away from it on three others: it beats the median on these rows, by less than its noise.
+    const lucky = medians.map((m, i) => (i < 3 ? m + 0.5 * (y[i] - m) : i < 6 ? m - 0.3 * (y[i] - m) : m));
+    const x = rows.map((_, i) => Float64Array.from([lucky[i], medians[i]]));
+    expect(lucky.reduce((a, v, i) => a + (v - y[i]) ** 2, 0)).toBeLessThan(medians.reduce((a, v, i) => a + (v - y[i]) ** 2, 0));
+    const { stacker } = chooseStacker(x, y, fold, 4, ['lucky', 'category median'], [0]);
+    expect(stacker.weights).toEqual([0, 1]);
+    // A member that beats the median on most products clearly counts.
+    const good = medians.map((m, i) => m + 0.7 * (y[i] - m));
+    const chosen = chooseStacker(rows.map((_, i) => Float64Array.from([good[i], medians[i]])), y, fold, 4, ['good', 'category median'], [0]).stacker;
+    expect(chosen.weights[0]).toBeGreaterThan(0.5);
   });
 });
