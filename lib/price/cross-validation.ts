@@ -15,7 +15,8 @@ import type { Product } from './types.js';
  * Stage 4 of training: every member's out-of-fold predictions (each product's come from models
  * that did not see its price), and the models new products get.
  */
-const LAMBDAS = [0.01, 0.03, 0.1, 0.3];
+/** Largest first: each fold's fit starts from the previous λ's (the path is smooth, and strong regularisation converges fastest). */
+const LAMBDAS = [0.3, 0.1, 0.03, 0.01];
 const LAMBDA_SEARCH_ROWS = 6000;
 const DENSE_LAMBDAS = [10, 100, 1000, 10000];
 const LEXICAL_WEIGHTS = [0.3, 0.5, 0.7];
@@ -32,23 +33,44 @@ export interface Prepared { priced: Product[]; skipped: number; extraTargets: Ex
 
 export const foldRows = (p: Prepared, f: number, inFold: boolean): number[] => Array.from(p.fold.keys()).filter((r) => (p.fold[r] === f) === inFold);
 
+export interface RidgeModel { weights: Float32Array; intercept: number }
+
+/** The ridge member and what the ridge-adjusted neighbours read of it. */
+export interface CrossValidatedRidge {
+  oof: Float64Array;
+  /** The model for new products (every row). */
+  ridge: RidgeModel & { lambda: number };
+  /** Fold f's model (it did not see fold f): a new product's neighbour in fold f is compared with the query by it. */
+  folds: RidgeModel[];
+  /**
+   * `pairs[f * K + g]` (= `pairs[g * K + f]`): for the rows of folds f and g, the predictions of a
+   * ridge fitted on the other folds. A fold-f product and its fold-g neighbour are compared by a
+   * model that saw neither, as a new product and its fold-g neighbour are by fold g's model.
+   * Empty with 2 folds (no rows would be left to fit).
+   */
+  pairs: Float64Array[];
+}
+
 /**
  * Stage 4a: ridge. λ is chosen by the out-of-fold error over every fold (on a large catalog, on a
  * sample of fold 0: the choice is stable and the fits are not cheap); the model for new products
  * is refitted on every row with that λ (fold models each saw only (K − 1)/K of the catalog, and
- * their mean is shrunk like one of them).
+ * their mean is shrunk like one of them). The fold models are kept and one model per pair of
+ * folds is fitted with the same λ, for the ridge-adjusted neighbours.
  */
-export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; ridge: { weights: Float32Array; intercept: number; lambda: number } }> {
+export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimension: number, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<CrossValidatedRidge> {
   const n = rows.length;
-  const fitOn = (take: number[], lambda: number): { weights: Float32Array; intercept: number } => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda);
+  const fitOn = (take: number[], lambda: number, initial?: RidgeModel): RidgeModel => fitRidge(take.map((r) => rows[r]), Float64Array.from(take, (r) => p.logPrices[r]), dimension, lambda, { initial: initial?.weights });
   const sampleTrain = foldRows(p, 0, false).slice(0, LAMBDA_SEARCH_ROWS);
   const large = sampleTrain.length < foldRows(p, 0, false).length;
-  const total = (large ? LAMBDAS.length + p.folds : LAMBDAS.length * p.folds) + 1;
+  const pairCount = p.folds > 2 ? (p.folds * (p.folds - 1)) / 2 : 0;
+  const total = (large ? LAMBDAS.length + p.folds : LAMBDAS.length * p.folds) + pairCount + 1;
   let done = 0;
   const step = async (): Promise<void> => { throwIfAborted(signal); progress.report('ridge', ++done, total, 'folds'); await yieldToEventLoop(); };
   let lambda = LAMBDAS[0];
   let best = Infinity;
   let oof = new Float64Array(n);
+  let folds: RidgeModel[] = [];
   if (large) {
     const sampleTest = foldRows(p, 0, true).slice(0, LAMBDA_SEARCH_ROWS / 3);
     for (const l of LAMBDAS) {
@@ -60,29 +82,48 @@ export async function crossValidateRidge(p: Prepared, rows: SparseRow[], dimensi
     for (let f = 0; f < p.folds; f++) {
       const model = fitOn(foldRows(p, f, false), lambda);
       for (const r of foldRows(p, f, true)) oof[r] = predictRidge(rows[r], model);
+      folds.push(model);
       await step();
     }
   } else {
+    let previous: RidgeModel[] = [];
     for (const l of LAMBDAS) {
       const predicted = new Float64Array(n);
+      const models: RidgeModel[] = [];
       for (let f = 0; f < p.folds; f++) {
-        const model = fitOn(foldRows(p, f, false), l);
+        const model = fitOn(foldRows(p, f, false), l, previous[f]);
         for (const r of foldRows(p, f, true)) predicted[r] = predictRidge(rows[r], model);
+        models.push(model);
         await step();
       }
       const error = rmse(predicted, p.logPrices);
-      if (error < best) { best = error; lambda = l; oof = predicted; }
+      if (error < best) { best = error; lambda = l; oof = predicted; folds = models; }
+      previous = models;
     }
   }
-  const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda);
+  const pairs: Float64Array[] = [];
+  for (let f = 0; f < p.folds && pairCount; f++) {
+    for (let g = f + 1; g < p.folds; g++) {
+      // A cold start: every other fitted model saw fold f or g, and a warm start would carry a trace of their prices.
+      const model = fitOn(Array.from(p.fold.keys()).filter((r) => p.fold[r] !== f && p.fold[r] !== g), lambda);
+      const predicted = new Float64Array(n);
+      for (const r of p.fold.keys()) if (p.fold[r] === f || p.fold[r] === g) predicted[r] = predictRidge(rows[r], model);
+      pairs[f * p.folds + g] = predicted;
+      pairs[g * p.folds + f] = predicted;
+      await step();
+    }
+  }
+  const model = fitOn(Array.from({ length: n }, (_, i) => i), lambda, folds[0]);
   await step();
   progress.finish('ridge');
-  return { oof, ridge: { ...model, lambda } };
+  return { oof, ridge: { ...model, lambda }, folds, pairs };
 }
 
 /**
- * Stage 4b: the sparse MLPs, one per view (MLP_VARIANTS) and fold. A held-out row gets the mean of
- * its fold's views; new products get the mean of every fold's (cross-validation bagging).
+ * Stage 4b: the sparse MLPs, one per view (MLP_VARIANTS) and fold for the out-of-fold predictions
+ * (a held-out row gets the mean of its fold's views), then one per view on every row for new
+ * products: one pass per view at prediction time instead of one per view and fold, and a model
+ * that saw the whole catalog, as the ridge's does.
  */
 export async function crossValidateMlp(p: Prepared, features: ProductFeatures[], featurizer: FeaturizerState, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ oof: Float64Array; mlps: MlpWeights[]; target: { mean: number; sd: number } }> {
   const n = features.length;
@@ -93,17 +134,18 @@ export async function crossValidateMlp(p: Prepared, features: ProductFeatures[],
     const reader = mlpRowReader(featurizer, variant.input, variant.binary);
     return { variant, inputs: reader.columns + features[0].dense.length, rows: features.map(reader.read) };
   });
-  const totalSteps = MLP_VARIANTS.length * Array.from({ length: p.folds }, (_, f) => mlpSteps(foldRows(p, f, false).length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const trainings = [...Array.from({ length: p.folds }, (_, f) => foldRows(p, f, false)), all];
+  const totalSteps = MLP_VARIANTS.length * trainings.map((rows) => mlpSteps(rows.length, { epochs: p.epochs, batch: MLP_VARIANTS[0].batch })).reduce((a, b) => a + b, 0);
   let steps = 0;
   const oof = new Float64Array(n);
   const mlps: MlpWeights[] = [];
-  for (let f = 0; f < p.folds; f++) {
-    const train = foldRows(p, f, false);
+  for (const [f, train] of trainings.entries()) {
     for (const [v, { variant, inputs, rows }] of views.entries()) {
       const config = { ...variant, epochs: p.epochs, seed: p.seed + f + 100 * v };
       const weights = await trainMlp(train.map((r) => rows[r]), Float32Array.from(train, (r) => y[r]), inputs, config, { signal, onStep: () => progress.report('mlp', ++steps, totalSteps, 'steps') });
-      for (const r of foldRows(p, f, true)) oof[r] += (predictMlp(weights, rows[r]) * sd + mean) / views.length;
-      mlps.push(weights);
+      if (f < p.folds) for (const r of foldRows(p, f, true)) oof[r] += (predictMlp(weights, rows[r]) * sd + mean) / views.length;
+      else mlps.push(weights);
     }
   }
   progress.finish('mlp');

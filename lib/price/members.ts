@@ -3,12 +3,15 @@ import { append } from './featurizer.js';
 
 /**
  * The stack's members, in the order of every member vector: a ridge on the hashed TF-IDF row,
- * the sparse MLP (cross-validation bagged), the hybrid-neighbour estimate, a ridge on the encoder's
- * embedding with the parsed quantities (dense input), and the category median (the fallback a
- * small catalog can always trust).
+ * the sparse MLP (the mean of its two views), the hybrid-neighbour estimate, the ridge-adjusted
+ * neighbour estimate (each neighbour's price moved by the ridge's predicted difference to the
+ * query), a ridge on the encoder's embedding with the parsed quantities (dense input), and the
+ * category median (the fallback a small catalog can always trust; always last).
  */
-export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'encoder ridge', 'category median'] as const;
-export const LEARNED_MEMBERS = [0, 1, 2, 3];
+export const MEMBER_NAMES = ['ridge', 'sparse MLP', 'neighbours', 'ridge-adjusted neighbours', 'encoder ridge', 'category median'] as const;
+export const LEARNED_MEMBERS = [0, 1, 2, 3, 4];
+/** The ridge member's column: a catalog product's prediction by its fold's ridge, which the ridge-adjusted neighbours read. */
+export const RIDGE_MEMBER = MEMBER_NAMES.indexOf('ridge');
 /** Neighbours read for the estimate and its spread. */
 export const NEIGHBOURS = 10;
 /** Softmax temperature of the neighbour weights (on the fused similarity, 0–1): chosen by cross-validation from these. */
@@ -16,6 +19,27 @@ export const TEMPERATURES = [0.03, 0.1, 0.3];
 export const DEFAULT_TEMPERATURE = 0.1;
 
 export interface NeighbourStats { estimate: number; spread: number; top: number }
+
+/**
+ * The ridge-adjusted neighbour estimate: each neighbour's log price plus the ridge's predicted
+ * difference between the query and that neighbour, `difference(j)` = ridge(query) − ridge(j),
+ * weighted like the plain estimate. A neighbour answers for what the two products share, the
+ * ridge for what tells them apart (a larger pack, another capacity). The ridge reading both must
+ * have seen neither price: one that had seen the neighbour's would fit it, and the estimate would
+ * count the neighbour's price twice. Without neighbours, `fallback` (the ridge's own estimate).
+ */
+export function adjustedNeighbourEstimate(neighbours: Neighbour[], logPrices: ArrayLike<number>, difference: (j: number) => number, fallback: number, temperature = DEFAULT_TEMPERATURE): number {
+  if (!neighbours.length) return fallback;
+  const top = neighbours[0].similarity;
+  let weight = 0;
+  let sum = 0;
+  for (const n of neighbours) {
+    const w = Math.exp((n.similarity - top) / temperature);
+    weight += w;
+    sum += w * (logPrices[n.index] + difference(n.index));
+  }
+  return sum / weight;
+}
 
 export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number, temperature = DEFAULT_TEMPERATURE): NeighbourStats {
   if (!neighbours.length) return { estimate: fallback, spread: 1, top: 0 };

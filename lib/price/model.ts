@@ -5,10 +5,10 @@ import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
 import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
-import { mlpRowReader, predictMlp, type MlpRow, type MlpWeights } from './mlp.js';
+import { mlpRowReader, predictMlp, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
 import { predictDense, type DenseRidge } from './dense.js';
-import { MEMBER_NAMES, NEIGHBOURS, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
+import { MEMBER_NAMES, NEIGHBOURS, RIDGE_MEMBER, adjustedNeighbourEstimate, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
 import { applyStacker, rangeFeatures, rangeScale, type RangeModel, type Stacker } from './stack.js';
 import { encodeModel, saveBytes } from './persist.js';
 import { extraTargetValue, withoutTargets, type ExtraTarget } from './extras.js';
@@ -48,6 +48,8 @@ export interface CatalogState {
   lexical: SparseRow[];
   /** N × members: each product's out-of-fold member predictions (none saw its own price). */
   outOfFold: Float64Array;
+  /** Each product's cross-validation fold. */
+  fold: Int32Array;
 }
 
 export interface PriceModelState {
@@ -56,9 +58,15 @@ export interface PriceModelState {
   createdAt: string;
   featurizer: FeaturizerState;
   ridge: { weights: Float32Array; intercept: number; lambda: number };
+  /**
+   * The ridge of each fold (fitted without it): the ridge-adjusted neighbours compare a new product
+   * with a fold-f neighbour by fold f's model, which never saw that neighbour's price. Empty when
+   * trained with 2 folds (the member is then the plain neighbour estimate, as it was in cross-validation).
+   */
+  ridgeFolds: Array<{ weights: Float32Array; intercept: number }>;
   /** Ridge on the encoder's embedding and the dense slots (closed form). */
   encoderRidge: DenseRidge;
-  /** One sparse MLP per view and fold (cross-validation bagging): a new product gets their mean. */
+  /** One sparse MLP per view, trained on every product: a new product gets the mean of the views. */
   mlps: MlpWeights[];
   /** Standardisation of log prices for the MLP. */
   target: { mean: number; sd: number };
@@ -90,6 +98,7 @@ export class PriceModelImpl implements PriceModel {
   #neighbourIndex?: NeighbourCatalog;
   /** One reader per MLP view (input, binary), built on first use: its column map is the size of the hashed space. */
   readonly #mlpReaders = new Map<string, ReturnType<typeof mlpRowReader>>();
+  #catalogRidge?: Float64Array;
   #byId?: Map<string, number>;
   #byTitle?: Map<string, number>;
   #titleKeys?: string[];
@@ -130,24 +139,31 @@ export class PriceModelImpl implements PriceModel {
     return reader;
   }
 
+  /**
+   * ridge(query) − ridge(neighbour) by the fold model of the neighbour's fold, which saw neither
+   * price (a catalog product's prediction by that model is its stored out-of-fold ridge member).
+   */
+  #ridgeDifference(f: ProductFeatures): (j: number) => number {
+    const s = this.state;
+    if (!s.ridgeFolds.length) return () => 0;
+    this.#catalogRidge ??= Float64Array.from(s.catalog.fold, (_, j) => s.catalog.outOfFold[j * MEMBER_NAMES.length + RIDGE_MEMBER]);
+    const catalogRidge = this.#catalogRidge;
+    const query = s.ridgeFolds.map((m) => predictRidge(f.sparse, m));
+    return (j) => query[s.catalog.fold[j]] - catalogRidge[j];
+  }
+
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
-  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbourEstimate: number): number[] {
+  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbours: Neighbour[], neighbourEstimate: number): number[] {
     const s = this.state;
     const ridge = predictRidge(f.sparse, s.ridge);
+    const adjusted = adjustedNeighbourEstimate(neighbours, s.catalog.logPrices, this.#ridgeDifference(f), ridge, s.temperature);
     let mlp = ridge;
     if (s.mlps.length) {
-      // Each view's row is built once and read by its fold models.
-      const rows = new Map<ReturnType<typeof mlpRowReader>, MlpRow>();
       let sum = 0;
-      for (const w of s.mlps) {
-        const reader = this.#mlpReader(w);
-        let row = rows.get(reader);
-        if (!row) { row = reader.read(f); rows.set(reader, row); }
-        sum += predictMlp(w, row);
-      }
+      for (const w of s.mlps) sum += predictMlp(w, this.#mlpReader(w).read(f));
       mlp = (sum / s.mlps.length) * s.target.sd + s.target.mean;
     }
-    return [ridge, mlp, neighbourEstimate, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
+    return [ridge, mlp, neighbourEstimate, adjusted, predictDense(s.encoderRidge, denseInput(embedding, f.dense)), categoryMedian(leaf, s.categoryMedians)];
   }
 
   async #score(products: Product[], signal?: AbortSignal): Promise<{ scored: Scored[]; features: ProductFeatures[] }> {
@@ -169,9 +185,10 @@ export class PriceModelImpl implements PriceModel {
       const keys = this.#titleKeys;
       const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
       const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
-      const stats = neighbourStats(neighbours.slice(0, NEIGHBOURS), s.catalog.logPrices, s.categoryMedians.global, s.temperature);
+      const nearest = neighbours.slice(0, NEIGHBOURS);
+      const stats = neighbourStats(nearest, s.catalog.logPrices, s.categoryMedians.global, s.temperature);
       // A catalog product answers with its out-of-fold members: models that never saw its price.
-      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), stats.estimate);
+      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), nearest, stats.estimate);
       return { members, neighbours, spread: stats.spread, top: stats.top, self };
     });
     return { scored, features };

@@ -11,9 +11,9 @@ import { dequantiseRows, quantiseRows } from './quantize.js';
  */
 const MAGIC = 'STORECAST-PRICE\n';
 const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 /** What the current version changed, for the message that refuses an older file. */
-const FORMAT_CHANGE = 'version 3: sparse MLPs on two views (word presence, TF-IDF n-grams); version 2: one featurizer with parsed quantities, stacked members, out-of-fold catalog predictions, int8 matrices';
+const FORMAT_CHANGE = 'version 4: a sixth member, the ridge-adjusted neighbours, with the fold ridges and each catalog product\'s fold, and one MLP per view trained on every product; version 3: sparse MLPs on two views (word presence, TF-IDF n-grams); version 2: one featurizer with parsed quantities, stacked members, out-of-fold catalog predictions, int8 matrices';
 const DB_NAME = 'storecast-price-models';
 
 interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' | 'i8' }
@@ -59,6 +59,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     metrics: s.metrics,
     featurizer: { idf: sparse(f.idf), lexicalIdf: sparse(f.lexicalIdf), numeric: f.numeric, quantities: f.quantities, mlpColumns: add(f.mlpColumns), mlpGramColumns: add(f.mlpGramColumns), scripts: f.scripts },
     ridge: { weights: sparse(s.ridge.weights), intercept: s.ridge.intercept, lambda: s.ridge.lambda },
+    ridgeFolds: s.ridgeFolds.map((m) => ({ weights: sparse(m.weights), intercept: m.intercept })),
     encoderRidge: { weights: add(s.encoderRidge.weights), intercept: s.encoderRidge.intercept },
     mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })),
     target: s.target,
@@ -76,7 +77,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     extraModels: s.extraModels.map((m) => ({ weights: sparse(m.weights), intercept: m.intercept })),
     catalog: {
       ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims,
-      prices: add(c.prices), embeddings: quantised(c.embeddings, c.dims), outOfFold: add(c.outOfFold),
+      prices: add(c.prices), embeddings: quantised(c.embeddings, c.dims), outOfFold: add(c.outOfFold), fold: add(c.fold),
       lexicalOffsets: add(lexicalOffsets), lexicalIndices: add(lexicalIndices), lexicalValues: add(lexicalValues),
     },
   };
@@ -132,6 +133,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       metrics: manifest.metrics,
       featurizer: { idf: dense(fz.idf), lexicalIdf: dense(fz.lexicalIdf), numeric: fz.numeric, quantities: fz.quantities, mlpColumns: read(fz.mlpColumns) as Int32Array, mlpGramColumns: read(fz.mlpGramColumns) as Int32Array, scripts: fz.scripts },
       ridge: { weights: dense(manifest.ridge.weights), intercept: manifest.ridge.intercept, lambda: manifest.ridge.lambda },
+      ridgeFolds: manifest.ridgeFolds.map((m: { weights: SparseVector; intercept: number }) => ({ weights: dense(m.weights), intercept: m.intercept })),
       encoderRidge: { weights: read(manifest.encoderRidge.weights) as Float64Array, intercept: manifest.encoderRidge.intercept },
       mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })), // eslint-disable-line @typescript-eslint/no-explicit-any
       target: manifest.target,
@@ -149,7 +151,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       extraModels: manifest.extraModels.map((m: { weights: SparseVector; intercept: number }) => ({ weights: dense(m.weights), intercept: m.intercept })),
       catalog: {
         ids: c.ids, titles: c.titles, leaves: c.leaves, dims: c.dims, prices, logPrices: Float64Array.from(prices, Math.log1p),
-        embeddings: dequantised(c.embeddings), outOfFold: read(c.outOfFold) as Float64Array,
+        embeddings: dequantised(c.embeddings), outOfFold: read(c.outOfFold) as Float64Array, fold: read(c.fold) as Int32Array,
         lexical: Array.from({ length: offsets.length - 1 }, (_, i) => ({ indices: indices.subarray(offsets[i], offsets[i + 1]), values: values.subarray(offsets[i], offsets[i + 1]) })),
       },
     };

@@ -6,7 +6,7 @@ import type { SparseRow } from './features.js';
  * The hashed space is mostly empty (about a third of 2^17 columns is used by 1,000 products), so
  * CG runs on the used columns only.
  */
-export function fitRidge(rows: SparseRow[], y: Float64Array, dimension: number, lambda: number, options: { maxIterations?: number; tolerance?: number } = {}): { weights: Float32Array; intercept: number } {
+export function fitRidge(rows: SparseRow[], y: Float64Array, dimension: number, lambda: number, options: { maxIterations?: number; tolerance?: number; initial?: Float32Array } = {}): { weights: Float32Array; intercept: number } {
   const maxIterations = options.maxIterations ?? 100;
   const n = rows.length;
   let intercept = 0;
@@ -33,11 +33,19 @@ export function fitRidge(rows: SparseRow[], y: Float64Array, dimension: number, 
   }
   const w = new Float64Array(size);
   const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
+  // Relative residual 1e-4 (of the right-hand side, wherever CG starts): predictions move by far
+  // less than the model's error long before that.
+  const tolerance = (options.tolerance ?? 1e-8) * dot(b, b);
+  // A warm start (a fit of a neighbouring λ or of overlapping rows) needs fewer iterations.
+  if (options.initial) {
+    for (let j = 0; j < size; j++) w[j] = options.initial[columns[j]];
+    const aw = new Float64Array(size);
+    multiply(w, aw);
+    for (let j = 0; j < size; j++) r[j] -= aw[j];
+  }
+  const p = Float64Array.from(r);
   const ap = new Float64Array(size);
   let rs = dot(r, r);
-  // Relative residual 1e-4: predictions move by far less than the model's error long before that.
-  const tolerance = (options.tolerance ?? 1e-8) * rs;
   for (let it = 0; it < maxIterations && rs > tolerance; it++) {
     multiply(p, ap);
     const alpha = rs / dot(p, ap);

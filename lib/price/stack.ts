@@ -58,12 +58,18 @@ function fitConvex(x: Float64Array[], y: Float64Array, rows: number[], m: number
 /**
  * Candidates, simplest first: the plain mean of the learned members that beat the fallback (the
  * last member, the category median) on these rows, the convex blend, then each member alone.
+ * On a small catalog a member must beat the fallback by more than one standard error of the
+ * paired difference of their squared errors: on a few dozen rows one of several members beats it
+ * by luck alone, and the mean of that one member is no safer than the member.
  */
-function candidates(x: Float64Array[], y: Float64Array, rows: number[], names: string[], learned: number[]): Stacker[] {
+function candidatesOn(x: Float64Array[], y: Float64Array, rows: number[], names: string[], learned: number[], small: boolean): Stacker[] {
   const m = names.length;
-  const error = (j: number): number => rows.reduce((s, r) => s + (x[r][j] - y[r]) ** 2, 0);
-  const fallback = error(m - 1);
-  const better = learned.filter((j) => error(j) < fallback);
+  const better = learned.filter((j) => {
+    const gains = rows.map((r) => (x[r][m - 1] - y[r]) ** 2 - (x[r][j] - y[r]) ** 2);
+    const mean = gains.reduce((a, g) => a + g, 0) / rows.length;
+    const standardError = small ? Math.sqrt(gains.reduce((a, g) => a + (g - mean) ** 2, 0) / Math.max(1, rows.length - 1) / rows.length) : 0;
+    return mean > standardError;
+  });
   const chosen = better.length ? better : [m - 1];
   const mean = { name: 'mean of the members better than the category median', weights: names.map((_, i) => (chosen.includes(i) ? 1 / chosen.length : 0)), intercept: 0 };
   const single = names.map((name, j) => ({ name, weights: names.map((_, i) => (i === j ? 1 : 0)), intercept: 0 }));
@@ -78,13 +84,15 @@ function candidates(x: Float64Array[], y: Float64Array, rows: number[], names: s
 export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Array, folds: number, names: string[], learned: number[]): { stacker: Stacker; oof: Float64Array; scores: Record<string, number> } {
   const n = y.length;
   const all = Array.from({ length: n }, (_, i) => i);
-  const count = candidates(x, y, all, names, learned).length;
+  const small = n < SMALL_CATALOG;
+  const candidates = (rows: number[]): Stacker[] => candidatesOn(x, y, rows, names, learned, small);
+  const count = candidates(all).length;
   const oof = Array.from({ length: count }, () => new Float64Array(n));
   for (let f = 0; f < folds; f++) {
     const train = all.filter((r) => fold[r] !== f);
     const test = all.filter((r) => fold[r] === f);
     if (!test.length || !train.length) continue;
-    candidates(x, y, train, names, learned).forEach((c, ci) => { for (const r of test) oof[ci][r] = applyStacker(c, x[r]); });
+    candidates(train).forEach((c, ci) => { for (const r of test) oof[ci][r] = applyStacker(c, x[r]); });
   }
   const squared = oof.map((p) => all.map((r) => (p[r] - y[r]) ** 2));
   const mse = squared.map((e) => e.reduce((a, b) => a + b, 0) / n);
@@ -94,10 +102,10 @@ export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Arr
   // Small catalogs: the one-standard-error rule — the simplest candidate whose cross-validated
   // error is within one standard error of the best, since fitted blend weights on a few dozen
   // rows are noise. Larger catalogs take the best.
-  const standardError = n < SMALL_CATALOG ? Math.sqrt(squared[best].reduce((a, e) => a + (e - mse[best]) ** 2, 0) / Math.max(1, n - 1) / n) : 0;
+  const standardError = small ? Math.sqrt(squared[best].reduce((a, e) => a + (e - mse[best]) ** 2, 0) / Math.max(1, n - 1) / n) : 0;
   const chosen = mse.findIndex((e) => e <= mse[best] + standardError);
-  const final = candidates(x, y, all, names, learned)[chosen];
-  const scores = Object.fromEntries(candidates(x, y, all, names, learned).map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
+  const final = candidates(all)[chosen];
+  const scores = Object.fromEntries(candidates(all).map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
   return { stacker: final, oof: oof[chosen], scores };
 }
 

@@ -4,7 +4,7 @@ import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, adjustedNeighbourEstimate, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { LexicalIndex, rankCandidates } from './neighbours.js';
 import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
@@ -17,7 +17,7 @@ import { seededOrder } from './mlp.js';
 import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
-const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3, mlp: 8, neighbours: 5, stack: 0.5 };
+const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3.5, mlp: 10.5, neighbours: 5, stack: 0.5 };
 /** Above this many products the MLPs train 2 epochs instead of 6: more Adam steps per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
 /** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates and share a fold. */
@@ -66,7 +66,8 @@ async function featurizeCatalog(priced: Product[], progress: ProgressReporter): 
 /**
  * Learns prices from the merchant's catalog, in the page, in named stages: prepare (validate,
  * folds) → embedCatalog → featurizeCatalog → cross-validated members (ridge, sparse MLP, hybrid
- * neighbours, category median; out-of-fold predictions for every product) → stack chosen by
+ * neighbours, ridge-adjusted neighbours, encoder ridge, category median; out-of-fold predictions
+ * for every product) → stack chosen by
  * cross-validation → heteroscedastic conformal ranges → extra targets.
  */
 export async function trainPriceModel(catalog: unknown, options: TrainPriceOptions = {}): Promise<PriceModel> {
@@ -102,11 +103,19 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     for (const r of foldRows(p, f, true)) medians[r] = categoryMedian(leaves[r], fitted);
   }
   const global = fitCategoryMedians(leaves, p.logPrices).global;
-  const stats = neighbours.candidates.map((c) => neighbourStats(rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS), p.logPrices, global, neighbours.temperature));
+  const ranked = neighbours.candidates.map((c) => rankCandidates(c, neighbours.lexicalWeight, NEIGHBOURS));
+  const stats = ranked.map((r) => neighbourStats(r, p.logPrices, global, neighbours.temperature));
+  // Out of fold: a product and each neighbour (from another fold) are compared by the ridge that saw
+  // neither fold (cross-validation.ts, `pairs`); with 2 folds there is none, and no adjustment.
+  const adjusted = ranked.map((r, i) => {
+    const f = p.fold[i];
+    const difference = ridge.pairs.length ? (j: number): number => { const pair = ridge.pairs[f * p.folds + p.fold[j]]; return pair[i] - pair[j]; } : (): number => 0;
+    return adjustedNeighbourEstimate(r, p.logPrices, difference, ridge.oof[i], neighbours.temperature);
+  });
   const m = MEMBER_NAMES.length;
   const outOfFold = new Float64Array(n * m);
   const memberRows = Array.from({ length: n }, (_, i) => {
-    const row = Float64Array.from([ridge.oof[i], mlp.oof[i], stats[i].estimate, encoderRidge.oof[i], medians[i]]);
+    const row = Float64Array.from([ridge.oof[i], mlp.oof[i], stats[i].estimate, adjusted[i], encoderRidge.oof[i], medians[i]]);
     outOfFold.set(row, i * m);
     return row;
   });
@@ -146,7 +155,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
 
   const catalogState: CatalogState = {
     ids: priced.map((q) => q.id), titles: priced.map((q) => q.title), leaves, prices: Float64Array.from(priced, (q) => q.price!), logPrices: p.logPrices,
-    embeddings: roundTrip(embeddings, dims), dims, lexical: features.map((f) => f.lexical), outOfFold,
+    embeddings: roundTrip(embeddings, dims), dims, lexical: features.map((f) => f.lexical), outOfFold, fold: p.fold,
   };
   const memberRmsle = Object.fromEntries(MEMBER_NAMES.map((name, j) => [name, Number(rmse(memberRows.map((r) => r[j]), p.logPrices).toFixed(4))]));
   return new PriceModelImpl({
@@ -155,6 +164,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
     createdAt: new Date().toISOString(),
     featurizer,
     ridge: ridge.ridge,
+    ridgeFolds: ridge.pairs.length ? ridge.folds : [],
     encoderRidge: encoderRidge.model,
     // The model predicts with the int8-rounded matrices it will be saved with (quantize.ts).
     mlps: mlp.mlps.map((m) => ({ ...m, table: roundTrip(m.table, m.hidden) })),

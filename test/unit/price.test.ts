@@ -74,7 +74,7 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
     old.set(json, magic + 4);
     const error = await errorOf(loadPriceModel(old));
     expect(error.code).toBe('MODEL_LOAD_FAILED');
-    expect(error.message).toMatch(/version 1 price model; this storecast reads version 3.*Retrain/);
+    expect(error.message).toMatch(/version 1 price model; this storecast reads version 4.*Retrain/);
   });
 
   it('refuses a model saved with another encoder, and corrupt files', async () => {

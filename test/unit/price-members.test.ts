@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, type Product } from '../../lib/index.js';
+import { loadTf } from '../../lib/runtime/index.js';
+import { MEMBER_NAMES, adjustedNeighbourEstimate } from '../../lib/price/members.js';
+import { chooseStacker } from '../../lib/price/stack.js';
+import type { PriceModelImpl } from '../../lib/price/model.js';
+import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
+import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
+
+// The demo's sample shop (derived from the MIT Superstore data, committed): real titles and prices.
+const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
+const products = shop.products;
+const ADJUSTED = MEMBER_NAMES.indexOf('ridge-adjusted neighbours');
+const NEIGHBOURS = MEMBER_NAMES.indexOf('neighbours');
+const member = (model: PriceModelImpl, row: number, j: number): number => model.state.catalog.outOfFold[row * MEMBER_NAMES.length + j];
+/** The model with its stacker replaced by one member alone: what that member suggests at prediction time. */
+const alone = (model: PriceModelImpl, j: number): void => { model.state.stacker = { name: MEMBER_NAMES[j], weights: MEMBER_NAMES.map((_, k) => (k === j ? 1 : 0)), intercept: 0 }; };
+
+describe('ridge-adjusted neighbours member', () => {
+  const train = products.filter((_, i) => i % 5 !== 0);
+  const test = products.filter((_, i) => i % 5 === 0);
+
+  it('moves each neighbour\'s price by the difference the ridge predicts, with the neighbour weights', () => {
+    const logPrices = [Math.log1p(10), Math.log1p(40)];
+    const neighbours = [{ index: 0, similarity: 0.9 }, { index: 1, similarity: 0.9 }];
+    // Equal similarity: the mean of (price + difference) over both neighbours.
+    expect(adjustedNeighbourEstimate(neighbours, logPrices, (j) => (j === 0 ? 0.5 : -0.5), 0)).toBeCloseTo((logPrices[0] + 0.5 + logPrices[1] - 0.5) / 2, 12);
+    // No difference: the plain neighbour estimate; no neighbours: the fallback.
+    expect(adjustedNeighbourEstimate([neighbours[0]], logPrices, () => 0, 0)).toBe(logPrices[0]);
+    expect(adjustedNeighbourEstimate([], logPrices, () => 1, 2.5)).toBe(2.5);
+  });
+
+  it('is a stacked member, out of fold: a product\'s own price never moves its value', async () => {
+    const tf = await loadTf();
+    const clean = await trainPriceModel(train) as PriceModelImpl;
+    expect(clean.state.stacker.weights).toHaveLength(MEMBER_NAMES.length);
+    expect(clean.metrics.memberRmsle['ridge-adjusted neighbours']).toBeLessThan(clean.metrics.memberRmsle['category median']);
+    // Out of fold: a product's member value comes from its neighbours' prices and ridges that saw
+    // neither fold, so multiplying its own price changes none of it (the folds come from the text).
+    const target = 11;
+    const poisoned = await trainPriceModel(train.map((p, i) => (i === target ? { ...p, price: p.price! * 5 } : p))) as PriceModelImpl;
+    expect(poisoned.metrics.ridgeLambda).toBe(clean.metrics.ridgeLambda);
+    expect(Array.from(poisoned.state.catalog.fold)).toEqual(Array.from(clean.state.catalog.fold));
+    expect(member(poisoned, target, ADJUSTED)).toBe(member(clean, target, ADJUSTED));
+    expect(member(poisoned, target, MEMBER_NAMES.indexOf('ridge'))).toBe(member(clean, target, MEMBER_NAMES.indexOf('ridge')));
+    // ...while it does read the other products' prices: a neighbour's value moves.
+    const moved = Array.from(clean.state.catalog.fold.keys()).filter((r) => member(poisoned, r, ADJUSTED) !== member(clean, r, ADJUSTED));
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved).not.toContain(target);
+    poisoned.dispose();
+
+    // At prediction time it answers on its own, differently from the plain neighbours, better than
+    // the category median on products the model never saw, and without leaking tensors.
+    const actual = test.map((p) => p.price!);
+    const stacker = clean.state.stacker;
+    alone(clean, ADJUSTED);
+    const before = tf.memory().numTensors;
+    const adjusted = (await predictPrice(test, { model: clean })).map((s) => s.price);
+    expect(tf.memory().numTensors).toBe(before);
+    alone(clean, NEIGHBOURS);
+    const plain = (await predictPrice(test, { model: clean })).map((s) => s.price);
+    alone(clean, MEMBER_NAMES.length - 1);
+    const median = (await predictPrice(test, { model: clean })).map((s) => s.price);
+    expect(adjusted.filter((v, i) => v !== plain[i]).length).toBeGreaterThan(test.length / 2);
+    expect(rmsle(actual, adjusted)).toBeLessThan(rmsle(actual, median));
+
+    // Saved and loaded (the fold ridges and folds travel in the file): the same suggestions.
+    const loaded = await loadPriceModel(await clean.toBytes()) as PriceModelImpl;
+    expect(loaded.state.ridgeFolds).toHaveLength(clean.state.ridgeFolds.length);
+    alone(loaded, ADJUSTED);
+    alone(clean, ADJUSTED);
+    expect((await predictPrice(test, { model: loaded })).map((s) => s.price)).toEqual(adjusted);
+    clean.state.stacker = stacker;
+    loaded.state.stacker = stacker;
+    expect((await predictPrice(test, { model: loaded })).map((s) => s.price)).toEqual((await predictPrice(test, { model: clean })).map((s) => s.price));
+    loaded.dispose();
+    clean.dispose();
+  });
+
+  it('a warm-started ridge (from another λ\'s fit) converges to the cold-started one', () => {
+    const state = fitFeaturizer(train);
+    const rows = train.map((p) => featurize(p, state).sparse);
+    const y = Float64Array.from(train, (p) => Math.log1p(p.price!));
+    const cold = fitRidge(rows, y, sparseDimension(state), 0.03);
+    const warm = fitRidge(rows, y, sparseDimension(state), 0.03, { initial: fitRidge(rows, y, sparseDimension(state), 0.3).weights });
+    const test = products.filter((_, i) => i % 5 === 0).map((p) => featurize(p, state).sparse);
+    const gap = Math.max(...test.map((r) => Math.abs(predictRidge(r, warm) - predictRidge(r, cold))));
+    expect(gap).toBeLessThan(0.01);
+    expect(warm.weights.some((w, i) => w !== cold.weights[i])).toBe(true);
+  });
+
+  it('with 2 folds (no rows left for a ridge that saw neither fold) is the plain neighbour estimate, in and out of fold', async () => {
+    const model = await trainPriceModel(products.slice(0, 120), { folds: 2 }) as PriceModelImpl;
+    expect(model.state.ridgeFolds).toHaveLength(0);
+    for (let r = 0; r < 120; r++) expect(member(model, r, ADJUSTED)).toBe(member(model, r, NEIGHBOURS));
+    alone(model, ADJUSTED);
+    const adjusted = await predictPrice(test.slice(0, 10), { model });
+    alone(model, NEIGHBOURS);
+    const plain = await predictPrice(test.slice(0, 10), { model });
+    expect(adjusted.map((s) => s.price)).toEqual(plain.map((s) => s.price));
+    model.dispose();
+  });
+
+  it('refuses a version-3 model (five members) with a message that says what changed and to retrain', async () => {
+    const model = await trainPriceModel(products.slice(0, 60), { epochs: 1 });
+    const bytes = await model.toBytes();
+    model.dispose();
+    const magic = 'STORECAST-PRICE\n'.length;
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
+    const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
+    manifest.version = 3;
+    delete manifest.ridgeFolds;
+    const json = new TextEncoder().encode(JSON.stringify(manifest));
+    const old = new Uint8Array(magic + 4 + json.length + bytes.length - magic - 4 - length);
+    old.set(bytes.subarray(0, magic));
+    new DataView(old.buffer).setUint32(magic, json.length, true);
+    old.set(json, magic + 4);
+    old.set(bytes.subarray(magic + 4 + length), magic + 4 + json.length);
+    const error = await loadPriceModel(old).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StorecastError);
+    expect((error as StorecastError).code).toBe('MODEL_LOAD_FAILED');
+    expect((error as StorecastError).message).toMatch(/version 3 price model; this storecast reads version 4 \(version 4: a sixth member, the ridge-adjusted neighbours.*Retrain/);
+  });
+});
+
+describe('stacker on a small catalog', () => {
+  // Real log prices and category medians of 60 sample-shop products (a leave-one-out median, as out of fold).
+  const rows = products.slice(0, 60);
+  const y = Float64Array.from(rows, (p) => Math.log1p(p.price!));
+  const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const medians = rows.map((p, i) => median(rows.filter((q, j) => j !== i && q.category === p.category).map((q) => Math.log1p(q.price!))) ?? median(Array.from(y)));
+  const fold = Int32Array.from(rows, (_, i) => i % 4);
+
+  it('does not average in a member that beats the category median by less than its noise', () => {
+    // A "member" that is the category median moved halfway to the price on three products and 30%
+    // away from it on three others: it beats the median on these rows, by less than its noise.
+    const lucky = medians.map((m, i) => (i < 3 ? m + 0.5 * (y[i] - m) : i < 6 ? m - 0.3 * (y[i] - m) : m));
+    const x = rows.map((_, i) => Float64Array.from([lucky[i], medians[i]]));
+    expect(lucky.reduce((a, v, i) => a + (v - y[i]) ** 2, 0)).toBeLessThan(medians.reduce((a, v, i) => a + (v - y[i]) ** 2, 0));
+    const { stacker } = chooseStacker(x, y, fold, 4, ['lucky', 'category median'], [0]);
+    expect(stacker.weights).toEqual([0, 1]);
+    // A member that beats the median on most products clearly counts.
+    const good = medians.map((m, i) => m + 0.7 * (y[i] - m));
+    const chosen = chooseStacker(rows.map((_, i) => Float64Array.from([good[i], medians[i]])), y, fold, 4, ['good', 'category median'], [0]).stacker;
+    expect(chosen.weights[0]).toBeGreaterThan(0.5);
+  });
+});
