@@ -6,6 +6,7 @@ import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types
 import type { Request, Response } from './protocol.js';
 import type { PredictOptions, PriceModel, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { EmbedOptions } from '../text/index.js';
+import type { EncoderOptions } from '../text/encoder.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { DemandModel, DemandObservation, FitDemandOptions, OptimizePriceOptions, PriceRecommendation } from '../pricing/types.js';
 import { encoderThreadsPerWorker, splitAcross, workerCount, type SplitPlan } from './pool.js';
@@ -17,8 +18,9 @@ export interface CreateStorecastOptions {
   /**
    * How many workers: 1 (the default), a number, or 'auto' (one per core, at most 4). With more than
    * one, `forecastTrends` and `embedText` split their lists across them (results in the list's order,
-   * progress merged; env.encoderThreads 'auto' shares the cores out among them); everything else runs
-   * in the first. Implies `worker: true`. Each worker loads its own models.
+   * progress merged; env.encoderThreads 'auto' shares the cores out among them), and `trainPriceModel`
+   * embeds the catalog across them first; everything else runs in the first. Implies `worker: true`.
+   * Each worker loads its own models.
    */
   workers?: number | 'auto';
   /** Provide your own worker (e.g. bundled by your app); called once per worker. Default: storecast's own module worker. */
@@ -151,6 +153,24 @@ function forecastOptions<T extends ForecastOptions>(inWorker: boolean, options: 
 const FORECAST_SPLIT: SplitPlan = { partsPerCaller: 2, itemUnit: 'series' };
 const EMBED_SPLIT: SplitPlan = { partsPerCaller: 1 };
 
+/**
+ * In a pool, the catalog's encoder texts are embedded across all the workers before the first one
+ * trains on it: they meet in the embedding cache the workers share (IndexedDB), so training reads
+ * them instead of encoding them alone. The texts are made as training makes them (validated
+ * products, encoderText); a catalog that fails validation is left to the training call to report.
+ */
+async function embedCatalogAcross(callers: Caller[], catalog: Product[], encoder: EncoderOptions | undefined, task: LongTaskOptions): Promise<void> {
+  if (callers.length < 2 || !Array.isArray(catalog)) return;
+  const [{ validateCatalog }, { encoderText }] = await Promise.all([import('../price/validate.js'), import('../price/featurizer.js')]);
+  let texts: string[];
+  try {
+    texts = validateCatalog(catalog).priced.map(encoderText);
+  } catch {
+    return;
+  }
+  await splitAcross(callers, texts, EMBED_SPLIT, (caller, part, partTask) => caller('embedText', [part, { encoder }], partTask), task);
+}
+
 /** The API over one caller, or several (a worker pool): the first holds the price models; forecast and text lists are split across all. */
 function facade(inWorker: boolean, callers: Caller[], terminate: () => void): Storecast {
   const call = callers[0];
@@ -174,7 +194,11 @@ function facade(inWorker: boolean, callers: Caller[], terminate: () => void): St
       if (!Array.isArray(texts)) return call('embedText', [texts, options], task);
       return splitAcross(callers, texts, EMBED_SPLIT, (caller, part, partTask) => caller('embedText', [part, options], partTask), task);
     },
-    trainPriceModel: async (catalog, o) => { const { options, task } = splitTask(o); return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call); },
+    trainPriceModel: async (catalog, o) => {
+      const { options, task } = splitTask(o);
+      await embedCatalogAcross(callers, catalog, options?.encoder, task);
+      return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call);
+    },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
     predictPrice: (async (product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) => {
       const list = Array.isArray(product) ? product : [product];

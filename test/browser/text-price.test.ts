@@ -102,6 +102,33 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     expect(h.offOrigin).toEqual([]);
   });
 
+  it('trains in a pool of two workers with the catalog embedded across both, answering like a model trained in one worker', async () => {
+    const page = await h.newPage();
+    const result = await page.evaluate(async (catalog) => {
+      const sc = await window.load('/lib/index.ts');
+      const train = catalog.slice(0, 80);
+      const query = catalog.slice(120, 130);
+      await sc.clearEmbeddingCache();
+      const single = await sc.createStorecast({ worker: true });
+      const alone = await single.predictPrice(query, { model: await single.trainPriceModel(train, { epochs: 10 }) });
+      single.terminate();
+      await sc.clearEmbeddingCache();
+      const { pool, answers } = await (await window.load('/test/browser/pool-page.ts')).countingPool(sc, 2);
+      const model = await pool.trainPriceModel(train, { epochs: 10 });
+      const embedded: number[] = [...answers];
+      const pooled = await pool.predictPrice(query, { model });
+      pool.terminate();
+      return { alone: alone.map((s: { price: number }) => s.price), pooled: pooled.map((s: { price: number }) => s.price), embedded };
+    }, shop.products);
+    await page.close();
+    // Each worker encoded a part of the 80 titles; the training worker read the other part from the shared cache.
+    expect(result.embedded.every((n: number) => n > 0)).toBe(true);
+    expect(result.embedded[0] + result.embedded[1]).toBe(80);
+    // The same model up to noise: the browser's uint8 encoder file quantises activations per batch, so
+    // vectors encoded in other batches differ slightly, and training carries that into the prices.
+    result.pooled.forEach((p: number, i: number) => expect(Math.abs(p - result.alone[i]) / result.alone[i]).toBeLessThan(0.01));
+  });
+
   it('trains the price head on webgl and webgpu as well (same catalog, finite prices, no leaked tensors)', async () => {
     const page = await h.newPage();
     const result = await page.evaluate(async (catalog) => {
