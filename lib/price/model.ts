@@ -105,6 +105,7 @@ export class PriceModelImpl implements PriceModel {
   constructor(readonly state: PriceModelState) {}
 
   get encoderId(): string { return this.state.encoderId; }
+  get encoderOptions(): EncoderOptions | undefined { return this.state.encoder; }
   get metrics(): PriceModelMetrics { return this.state.metrics; }
   get createdAt(): string { return this.state.createdAt; }
 

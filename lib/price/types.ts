@@ -87,6 +87,8 @@ export interface PredictOptions {
 /** A trained price model: local (trainPriceModel) or living in a worker (createStorecast) — same methods. */
 export interface PriceModel {
   readonly encoderId: string;
+  /** The encoder options its products are embedded with (the training's `encoder`; undefined: the default encoder). */
+  readonly encoderOptions?: EncoderOptions;
   readonly metrics: PriceModelMetrics;
   readonly createdAt: string;
   /** Suggestions for validated products, in order (predictPrice validates and delegates here). */

@@ -18,9 +18,9 @@ export interface CreateStorecastOptions {
   /**
    * How many workers: 1 (the default), a number, or 'auto' (one per core, at most 4). With more than
    * one, `forecastTrends` and `embedText` split their lists across them (results in the list's order,
-   * progress merged; env.encoderThreads 'auto' shares the cores out among them), and `trainPriceModel`
-   * embeds the catalog across them first; everything else runs in the first. Implies `worker: true`.
-   * Each worker loads its own models.
+   * progress merged; env.encoderThreads 'auto' shares the cores out among them); `trainPriceModel` and
+   * `predictPrice` embed their products across them first. Everything else runs in the first, which
+   * holds the price models. Implies `worker: true`. Each worker loads its own models.
    */
   workers?: number | 'auto';
   /** Provide your own worker (e.g. bundled by your app); called once per worker. Default: storecast's own module worker. */
@@ -123,6 +123,7 @@ export class HandlePriceModel implements PriceModel {
   readonly #call: Caller;
   constructor(readonly info: PriceModelHandle, call: Caller) { this.#call = call; }
   get encoderId(): string { return this.info.encoderId; }
+  get encoderOptions(): EncoderOptions | undefined { return this.info.encoderOptions; }
   get metrics(): PriceModel['metrics'] { return this.info.metrics; }
   get createdAt(): string { return this.info.createdAt; }
   predict(products: Product[], options: PredictOptions = {}): Promise<PriceSuggestion[]> {
@@ -154,17 +155,18 @@ const FORECAST_SPLIT: SplitPlan = { partsPerCaller: 2, itemUnit: 'series' };
 const EMBED_SPLIT: SplitPlan = { partsPerCaller: 1 };
 
 /**
- * In a pool, the catalog's encoder texts are embedded across all the workers before the first one
- * trains on it: they meet in the embedding cache the workers share (IndexedDB), so training reads
- * them instead of encoding them alone. The texts are made as training makes them (validated
- * products, encoderText); a catalog that fails validation is left to the training call to report.
+ * In a pool, the encoder texts of a catalog (before training) or of a batch to price are embedded
+ * across all the workers first: they meet in the embedding cache the workers share (IndexedDB), so
+ * the first worker reads them instead of encoding them alone. The texts are made as the price model
+ * makes them (validated products, encoderText); input that fails validation is left to the call
+ * itself to report.
  */
-async function embedCatalogAcross(callers: Caller[], catalog: Product[], encoder: EncoderOptions | undefined, task: LongTaskOptions): Promise<void> {
-  if (callers.length < 2 || !Array.isArray(catalog)) return;
-  const [{ validateCatalog }, { encoderText }] = await Promise.all([import('../price/validate.js'), import('../price/featurizer.js')]);
+async function embedProductsAcross(callers: Caller[], products: unknown, kind: 'catalog' | 'products', encoder: EncoderOptions | undefined, task: LongTaskOptions): Promise<void> {
+  if (callers.length < 2 || !Array.isArray(products) || products.length < 2) return;
+  const [{ validateCatalog, validateProduct }, { encoderText }] = await Promise.all([import('../price/validate.js'), import('../price/featurizer.js')]);
   let texts: string[];
   try {
-    texts = validateCatalog(catalog).priced.map(encoderText);
+    texts = (kind === 'catalog' ? validateCatalog(products).priced : products.map(validateProduct)).map(encoderText);
   } catch {
     return;
   }
@@ -196,13 +198,15 @@ function facade(inWorker: boolean, callers: Caller[], terminate: () => void): St
     },
     trainPriceModel: async (catalog, o) => {
       const { options, task } = splitTask(o);
-      await embedCatalogAcross(callers, catalog, options?.encoder, task);
+      await embedProductsAcross(callers, catalog, 'catalog', options?.encoder, task);
       return new HandlePriceModel(await call('trainPriceModel', [catalog, options], task), call);
     },
     loadPriceModel: async (source) => new HandlePriceModel(await call('loadPriceModel', [source]), call),
     predictPrice: (async (product: Product | Product[], o: { model: PriceModel; comparables?: number; signal?: AbortSignal }) => {
       const list = Array.isArray(product) ? product : [product];
-      const out = await call('predictPrice', [list, { handle: handleOf(o.model), comparables: o.comparables }], { signal: o.signal });
+      const handle = handleOf(o.model);
+      await embedProductsAcross(callers, list, 'products', o.model.encoderOptions, { signal: o.signal });
+      const out = await call('predictPrice', [list, { handle, comparables: o.comparables }], { signal: o.signal });
       return Array.isArray(product) ? out : out[0];
     }) as Storecast['predictPrice'],
     fitDemand: async (observations, o) => { const { options, task } = splitTask(o); return (await pricing()).loadDemandModel(await call('fitDemandBytes', [observations, options], task)); },

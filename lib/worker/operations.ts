@@ -7,6 +7,7 @@ import type { LongTaskOptions } from '../progress.js';
 import type { InitOptions, RuntimeInfo } from '../runtime/types.js';
 import type { ForecastOptions, SeriesInput, TrendForecast } from '../trend/types.js';
 import type { EmbedOptions } from '../text/index.js';
+import type { EncoderOptions } from '../text/encoder.js';
 import type { PriceModel, PriceModelMetrics, PriceSuggestion, Product, TrainPriceOptions } from '../price/types.js';
 import type { PriceModelSource } from '../price/index.js';
 import type { DemandObservation, FitDemandOptions } from '../pricing/types.js';
@@ -15,7 +16,7 @@ import type { DemandObservation, FitDemandOptions } from '../pricing/types.js';
 export type Task = Required<LongTaskOptions>;
 
 /** What crosses to the page for a price model living where the operations run: a handle plus its plain data. */
-export interface PriceModelHandle { handle: number; encoderId: string; metrics: PriceModelMetrics; createdAt: string }
+export interface PriceModelHandle { handle: number; encoderId: string; encoderOptions?: EncoderOptions; metrics: PriceModelMetrics; createdAt: string }
 
 const withTask = <T extends object>(options: T | undefined, task: Task): T & Task => ({ ...(options ?? ({} as T)), signal: task.signal, onProgress: task.onProgress });
 
@@ -47,7 +48,7 @@ export const operations = {
 export type Operations = typeof operations;
 
 /** The operation that serves each PriceModel method for a model living where the operations run: a local and a worker model are interchangeable. */
-export const PRICE_MODEL_METHODS = { predict: 'predictPrice', save: 'savePriceModel', toBytes: 'priceModelBytes', dispose: 'disposePriceModel' } as const satisfies Record<Exclude<keyof PriceModel, 'encoderId' | 'metrics' | 'createdAt'>, keyof typeof operations>;
+export const PRICE_MODEL_METHODS = { predict: 'predictPrice', save: 'savePriceModel', toBytes: 'priceModelBytes', dispose: 'disposePriceModel' } as const satisfies Record<Exclude<keyof PriceModel, 'encoderId' | 'encoderOptions' | 'metrics' | 'createdAt'>, keyof typeof operations>;
 export type OperationName = keyof Operations;
 /** An operation's arguments as the page passes them (without the worker-side task). */
 export type OperationArgs<K extends OperationName> = Operations[K] extends (task: Task, ...args: infer A) => unknown ? A : never;
@@ -72,7 +73,7 @@ let nextHandle = 1;
 function register(model: PriceModel): PriceModelHandle {
   const handle = nextHandle++;
   priceModels.set(handle, model);
-  return { handle, encoderId: model.encoderId, metrics: model.metrics, createdAt: model.createdAt };
+  return { handle, encoderId: model.encoderId, encoderOptions: model.encoderOptions, metrics: model.metrics, createdAt: model.createdAt };
 }
 
 function modelFor(handle: number): PriceModel {

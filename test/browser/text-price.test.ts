@@ -102,7 +102,7 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     expect(h.offOrigin).toEqual([]);
   });
 
-  it('trains in a pool of two workers with the catalog embedded across both, answering like a model trained in one worker', async () => {
+  it('trains and prices in a pool of two workers, embedding across both, answering like a model in one worker', async () => {
     const page = await h.newPage();
     const result = await page.evaluate(async (catalog) => {
       const sc = await window.load('/lib/index.ts');
@@ -117,13 +117,16 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
       const model = await pool.trainPriceModel(train, { epochs: 10 });
       const embedded: number[] = [...answers];
       const pooled = await pool.predictPrice(query, { model });
+      const afterPredict: number[] = [...answers];
       pool.terminate();
-      return { alone: alone.map((s: { price: number }) => s.price), pooled: pooled.map((s: { price: number }) => s.price), embedded };
+      return { alone: alone.map((s: { price: number }) => s.price), pooled: pooled.map((s: { price: number }) => s.price), embedded, afterPredict };
     }, shop.products);
     await page.close();
     // Each worker encoded a part of the 80 titles; the training worker read the other part from the shared cache.
     expect(result.embedded.every((n: number) => n > 0)).toBe(true);
     expect(result.embedded[0] + result.embedded[1]).toBe(80);
+    // The batch to price was embedded across both as well (the second worker holds no model: it only embeds).
+    expect(result.afterPredict[1]).toBeGreaterThan(result.embedded[1]);
     // The same model up to noise: the browser's uint8 encoder file quantises activations per batch, so
     // vectors encoded in other batches differ slightly, and training carries that into the prices.
     result.pooled.forEach((p: number, i: number) => expect(Math.abs(p - result.alone[i]) / result.alone[i]).toBeLessThan(0.01));
