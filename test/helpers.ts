@@ -15,3 +15,18 @@ export function readM4(path: string): { ids: string[]; series: number[][] } {
   });
   return { ids, series };
 }
+
+/** A saved price model (toBytes) with its JSON manifest edited: for tests of what loading refuses. */
+export function withEditedManifest(bytes: Uint8Array, edit: (manifest: Record<string, unknown>) => void): Uint8Array {
+  const magic = 'STORECAST-PRICE\n'.length;
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
+  const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
+  edit(manifest);
+  const json = new TextEncoder().encode(JSON.stringify(manifest));
+  const out = new Uint8Array(magic + 4 + json.length + bytes.length - magic - 4 - length);
+  out.set(bytes.subarray(0, magic));
+  new DataView(out.buffer).setUint32(magic, json.length, true);
+  out.set(json, magic + 4);
+  out.set(bytes.subarray(magic + 4 + length), magic + 4 + json.length);
+  return out;
+}

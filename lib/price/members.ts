@@ -30,31 +30,35 @@ export interface NeighbourStats { estimate: number; spread: number; top: number 
  */
 export function adjustedNeighbourEstimate(neighbours: Neighbour[], logPrices: ArrayLike<number>, difference: (j: number) => number, fallback: number, temperature = DEFAULT_TEMPERATURE): number {
   if (!neighbours.length) return fallback;
-  const top = neighbours[0].similarity;
+  const weights = similarityWeights(neighbours, temperature);
   let weight = 0;
   let sum = 0;
-  for (const n of neighbours) {
-    const w = Math.exp((n.similarity - top) / temperature);
-    weight += w;
-    sum += w * (logPrices[n.index] + difference(n.index));
-  }
+  neighbours.forEach((n, k) => {
+    weight += weights[k];
+    sum += weights[k] * (logPrices[n.index] + difference(n.index));
+  });
   return sum / weight;
+}
+
+/** Each neighbour's weight, exp((similarity − top) / temperature): the closest counts 1. */
+function similarityWeights(neighbours: Neighbour[], temperature: number): number[] {
+  const top = neighbours[0].similarity;
+  return neighbours.map((n) => Math.exp((n.similarity - top) / temperature));
 }
 
 export function neighbourStats(neighbours: Neighbour[], logPrices: ArrayLike<number>, fallback: number, temperature = DEFAULT_TEMPERATURE): NeighbourStats {
   if (!neighbours.length) return { estimate: fallback, spread: 1, top: 0 };
-  const top = neighbours[0].similarity;
+  const weights = similarityWeights(neighbours, temperature);
   let weight = 0;
   let sum = 0;
-  for (const n of neighbours) {
-    const w = Math.exp((n.similarity - top) / temperature);
-    weight += w;
-    sum += w * logPrices[n.index];
-  }
+  neighbours.forEach((n, k) => {
+    weight += weights[k];
+    sum += weights[k] * logPrices[n.index];
+  });
   const estimate = sum / weight;
   let spread = 0;
-  for (const n of neighbours) spread += (Math.exp((n.similarity - top) / temperature) / weight) * (logPrices[n.index] - estimate) ** 2;
-  return { estimate, spread: Math.sqrt(spread), top };
+  neighbours.forEach((n, k) => { spread += (weights[k] / weight) * (logPrices[n.index] - estimate) ** 2; });
+  return { estimate, spread: Math.sqrt(spread), top: neighbours[0].similarity };
 }
 
 /** Log-price medians per category path prefix ('a', 'a>b', ...), for the category-median member. */

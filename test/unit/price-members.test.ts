@@ -7,6 +7,7 @@ import { chooseStacker } from '../../lib/price/stack.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
 import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
 import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
+import { withEditedManifest } from '../helpers.js';
 
 // The demo's sample shop (derived from the MIT Superstore data, committed): real titles and prices.
 const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
@@ -106,17 +107,10 @@ describe('ridge-adjusted neighbours member', () => {
     const model = await trainPriceModel(products.slice(0, 60), { epochs: 1 });
     const bytes = await model.toBytes();
     model.dispose();
-    const magic = 'STORECAST-PRICE\n'.length;
-    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
-    const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
-    manifest.version = 3;
-    delete manifest.ridgeFolds;
-    const json = new TextEncoder().encode(JSON.stringify(manifest));
-    const old = new Uint8Array(magic + 4 + json.length + bytes.length - magic - 4 - length);
-    old.set(bytes.subarray(0, magic));
-    new DataView(old.buffer).setUint32(magic, json.length, true);
-    old.set(json, magic + 4);
-    old.set(bytes.subarray(magic + 4 + length), magic + 4 + json.length);
+    const old = withEditedManifest(bytes, (manifest) => {
+      manifest.version = 3;
+      delete manifest.ridgeFolds;
+    });
     const error = await loadPriceModel(old).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StorecastError);
     expect((error as StorecastError).code).toBe('MODEL_LOAD_FAILED');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, type Product, type PriceModel } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
+import { withEditedManifest } from '../helpers.js';
 
 // The demo's sample shop (derived from the MIT Superstore data, committed): real titles and prices.
 const shop = JSON.parse(readFileSync(new URL('../../demo/data/sample-shop.json', import.meta.url), 'utf8')) as { products: Product[] };
@@ -80,16 +81,7 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
   it('refuses a model saved with another encoder, and corrupt files', async () => {
     const bytes = await model.toBytes();
     // Rewrite the manifest's encoder id, keeping the binary part intact (the format: magic, uint32 length, JSON, blobs).
-    const magic = 'STORECAST-PRICE\n'.length;
-    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic, true);
-    const manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(magic + 4, magic + 4 + length)));
-    manifest.encoderId = 'another-encoder@0123456789ab';
-    const json = new TextEncoder().encode(JSON.stringify(manifest));
-    const forged = new Uint8Array(magic + 4 + json.length + bytes.length - magic - 4 - length);
-    forged.set(bytes.subarray(0, magic));
-    new DataView(forged.buffer).setUint32(magic, json.length, true);
-    forged.set(json, magic + 4);
-    forged.set(bytes.subarray(magic + 4 + length), magic + 4 + json.length);
+    const forged = withEditedManifest(bytes, (manifest) => { manifest.encoderId = 'another-encoder@0123456789ab'; });
     const { writeFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'storecast-price-'));
     writeFileSync(join(dir, 'forged.storecast'), forged);
