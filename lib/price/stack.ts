@@ -86,8 +86,8 @@ export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Arr
   const all = Array.from({ length: n }, (_, i) => i);
   const small = n < SMALL_CATALOG;
   const candidates = (rows: number[]): Stacker[] => candidatesOn(x, y, rows, names, learned, small);
-  const count = candidates(all).length;
-  const oof = Array.from({ length: count }, () => new Float64Array(n));
+  const onAll = candidates(all);
+  const oof = Array.from({ length: onAll.length }, () => new Float64Array(n));
   for (let f = 0; f < folds; f++) {
     const train = all.filter((r) => fold[r] !== f);
     const test = all.filter((r) => fold[r] === f);
@@ -104,9 +104,8 @@ export function chooseStacker(x: Float64Array[], y: Float64Array, fold: Int32Arr
   // rows are noise. Larger catalogs take the best.
   const standardError = small ? Math.sqrt(squared[best].reduce((a, e) => a + (e - mse[best]) ** 2, 0) / Math.max(1, n - 1) / n) : 0;
   const chosen = mse.findIndex((e) => e <= mse[best] + standardError);
-  const final = candidates(all)[chosen];
-  const scores = Object.fromEntries(candidates(all).map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
-  return { stacker: final, oof: oof[chosen], scores };
+  const scores = Object.fromEntries(onAll.map((c, i) => [c.name, Number(errors[i].toFixed(4))]));
+  return { stacker: onAll[chosen], oof: oof[chosen], scores };
 }
 
 export function rangeFeatures(memberSpread: number, neighbourSpread: number, topSimilarity: number): number[] {
