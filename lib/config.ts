@@ -30,13 +30,15 @@ export const env: StorecastEnv = {
   encoderThreads: 'auto',
 };
 
+/** Logical cores the browser reports (1 where it reports none). */
+export const coreCount = (): number => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+
 /** The onnxruntime-web thread count that `env.encoderThreads` asks for in this context. */
 export function encoderThreadCount(setting: number | 'auto' = env.encoderThreads): number {
-  const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (setting !== 'auto') return Number.isInteger(setting) && setting >= 1 ? Math.min(setting, 64) : 1;
   // Threads share memory (SharedArrayBuffer), which only a cross-origin isolated page has.
-  if (scope.crossOriginIsolated !== true) return 1;
-  return Math.max(1, Math.min(4, scope.navigator?.hardwareConcurrency ?? 1));
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return 1;
+  return Math.max(1, Math.min(4, coreCount()));
 }
 
 export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';

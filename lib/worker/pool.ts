@@ -1,13 +1,11 @@
+import { coreCount, encoderThreadCount } from '../config.js';
 import { StorecastError, throwIfAborted } from '../errors.js';
 import { progressReporter, type LongTaskOptions, type Progress, type ProgressCallback, type ProgressUnit } from '../progress.js';
 
 /** `workers` of createStorecast as a count: 'auto' is one per core, at most 4 (each worker holds its own copy of the models). */
 export function workerCount(setting: number | 'auto' | undefined): number {
   if (setting === undefined) return 1;
-  if (setting === 'auto') {
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-    return Math.max(1, Math.min(4, cores));
-  }
+  if (setting === 'auto') return Math.max(1, Math.min(4, coreCount()));
   if (!Number.isInteger(setting) || setting < 1 || setting > 64) throw new StorecastError('INVALID_INPUT', `workers must be 'auto' or a whole number from 1 to 64, got ${String(setting)}.`);
   return setting;
 }
@@ -15,10 +13,9 @@ export function workerCount(setting: number | 'auto' | undefined): number {
 /** env.encoderThreads for each of `count` workers: 'auto' shares the cores out instead of giving each worker all of them. */
 export function encoderThreadsPerWorker(setting: number | 'auto', count: number): number | 'auto' {
   if (setting !== 'auto' || count <= 1) return setting;
-  const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
-  // Threads need a cross-origin isolated page (SharedArrayBuffer); its workers inherit that.
-  if (scope.crossOriginIsolated !== true) return 1;
-  return Math.max(1, Math.min(4, Math.floor((scope.navigator?.hardwareConcurrency ?? 1) / count)));
+  // One thread is all 'auto' gives anywhere without cross-origin isolation (the workers inherit the page's).
+  if (encoderThreadCount('auto') === 1) return 1;
+  return Math.max(1, Math.min(4, Math.floor(coreCount() / count)));
 }
 
 /** How a list is split: into `partsPerCaller` parts per worker; `itemUnit` is the progress unit that counts the list's items, if one does. */
