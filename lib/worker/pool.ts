@@ -39,10 +39,12 @@ export async function splitAcross<C, T, R>(callers: C[], list: T[], plan: SplitP
   task.signal?.addEventListener('abort', forwardAbort, { once: true });
   const progress = mergedProgress(task.onProgress, list.length, plan.itemUnit);
   let next = 0;
+  let finished = 0;
   const drain = async (caller: C): Promise<void> => {
     while (next < starts.length && !controller.signal.aborted) {
       const k = next++;
       results[k] = await run(caller, list.slice(starts[k], starts[k] + size), { signal: controller.signal, onProgress: (p) => progress(k, p) });
+      finished++;
     }
   };
   try {
@@ -50,6 +52,8 @@ export async function splitAcross<C, T, R>(callers: C[], list: T[], plan: SplitP
   } finally {
     task.signal?.removeEventListener('abort', forwardAbort);
   }
+  // An abort that came while the running parts were finishing leaves the later ones unstarted: never hand back part of the list.
+  if (finished < starts.length) throwIfAborted(controller.signal);
   return results.flat();
 }
 

@@ -75,4 +75,15 @@ describe('worker pool', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
   });
+
+  it('is ABORTED, not a shorter list, when the abort comes as the running parts finish and others have not started', async () => {
+    const controller = new AbortController();
+    // Each part finishes normally, but the caller aborts on the first progress event, before the third part starts.
+    const quick = async (part: number[], task: LongTaskOptions): Promise<number[]> => {
+      task.onProgress?.({ phase: 'forecast', fraction: 1, loaded: part.length, total: part.length, unit: 'series' });
+      return part;
+    };
+    const pending = splitAcross([quick, quick], [1, 2, 3, 4, 5, 6], { partsPerCaller: 2 }, (caller, part, task) => caller(part, task), { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
 });
