@@ -60,7 +60,7 @@ export function tfidfRidge(train: Product[], test: Product[]): { predicted: numb
   return {
     predicted: testRows.map((r) => Math.expm1(predictRidge(r, model))),
     lambda,
-    neighbours: (i) => [...index.scores(hashed(testRows[i]))].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([j]) => j),
+    neighbours: (i) => { const { rows: found, values } = index.scores(hashed(testRows[i])); return Array.from(found.keys()).sort((a, b) => values[b] - values[a]).slice(0, 5).map((t) => found[t]); },
   };
 }
 

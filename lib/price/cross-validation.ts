@@ -158,12 +158,12 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
   const rows = features.map((f, i) => denseInput(embeddings.subarray(i * dims, (i + 1) * dims), f.dense));
   const width = rows[0].length;
   const all = Array.from({ length: n }, (_, i) => i);
-  const total = gram(rows, all, width);
-  const foldGram = (f: number): Float64Array => {
-    const out = gram(rows, foldRows(p, f, true), width);
-    for (let i = 0; i < out.length; i++) out[i] = total[i] - out[i];
-    return out;
-  };
+  // One pass over the rows: each fold's own Gram matrix, the catalog's is their sum, and a fold's
+  // training Gram matrix is the catalog's minus its own.
+  const held = Array.from({ length: p.folds }, (_, f) => gram(rows, foldRows(p, f, true), width));
+  const total = new Float64Array(width * width);
+  for (const g of held) for (let i = 0; i < total.length; i++) total[i] += g[i];
+  const foldGram = (f: number): Float64Array => Float64Array.from(total, (v, i) => v - held[f][i]);
   const oof = new Float64Array(n);
   let lambda = DENSE_LAMBDAS[0];
   let best = Infinity;

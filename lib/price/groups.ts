@@ -19,8 +19,10 @@ export async function nearDuplicateGroups(lexical: SparseRow[], threshold: numbe
   };
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) { throwIfAborted(signal); await yieldToEventLoop(); }
-    for (const [j, s] of index.scores(lexical[i])) {
-      if (j <= i || s < threshold) continue;
+    const { rows, values } = index.scores(lexical[i]);
+    for (let t = 0; t < rows.length; t++) {
+      const j = rows[t];
+      if (j <= i || values[t] < threshold) continue;
       const a = find(i);
       const b = find(j);
       // Chains of lookalikes stop at maxSize: one group must not fill a fold.

@@ -32,12 +32,22 @@ const MAX_POSTING_SHARE = 0.02;
 const LARGE_CATALOG = 5000;
 const LARGE_QUERY_FEATURES = 64;
 
+/**
+ * A query's cosine similarities: `rows` (every catalog row sharing a feature, in the order the
+ * postings reached them) and `values`; `get(row)` reads any row's score (0 when not touched) and is
+ * valid until the index answers its next query.
+ */
+export interface LexicalScores { rows: Int32Array; values: Float32Array; get(row: number): number }
+
 /** Inverted index over the catalog's lexical rows: a query costs the postings of its features, not the catalog size. */
 export class LexicalIndex {
   readonly #postings = new Map<number, { rows: Int32Array; values: Float32Array }>();
-  /** Reused accumulator (one slot per catalog row) and the rows a query touched. */
+  /** Reused accumulator (one slot per catalog row), cleared lazily at the next query; the rows the last query touched. */
   readonly #accumulator: Float32Array;
   readonly #seen: Uint8Array;
+  readonly #touched: Int32Array;
+  #touchedCount = 0;
+  #query = 0;
   constructor(readonly rows: SparseRow[]) {
     const lists = new Map<number, { rows: number[]; values: number[] }>();
     rows.forEach((row, r) => {
@@ -54,15 +64,18 @@ export class LexicalIndex {
     for (const [h, list] of lists) if (list.rows.length <= cap) this.#postings.set(h, { rows: Int32Array.from(list.rows), values: Float32Array.from(list.values) });
     this.#accumulator = new Float32Array(rows.length);
     this.#seen = new Uint8Array(rows.length);
+    this.#touched = new Int32Array(rows.length);
   }
 
   /**
    * Cosine similarity (rows are unit length) to every catalog row sharing a feature. On a large
    * catalog only the query's LARGE_QUERY_FEATURES heaviest (rarest) features are looked up: they
-   * decide the nearest products, and the common ones would cost O(catalog) per query.
+   * decide the nearest products, and the common ones would cost O(catalog) per query. Typed arrays,
+   * not a Map: a query on a large catalog touches thousands of rows.
    */
-  scores(query: SparseRow): Map<number, number> {
-    const touched: number[] = [];
+  scores(query: SparseRow): LexicalScores {
+    for (let t = 0; t < this.#touchedCount; t++) { const r = this.#touched[t]; this.#accumulator[r] = 0; this.#seen[r] = 0; }
+    let count = 0;
     let order = Array.from(query.indices.keys());
     if (this.rows.length > LARGE_CATALOG && order.length > LARGE_QUERY_FEATURES) order = order.sort((a, b) => query.values[b] - query.values[a]).slice(0, LARGE_QUERY_FEATURES);
     for (const k of order) {
@@ -71,17 +84,24 @@ export class LexicalIndex {
       const q = query.values[k];
       for (let i = 0; i < list.rows.length; i++) {
         const r = list.rows[i];
-        if (!this.#seen[r]) { this.#seen[r] = 1; touched.push(r); }
+        if (!this.#seen[r]) { this.#seen[r] = 1; this.#touched[count++] = r; }
         this.#accumulator[r] += q * list.values[i];
       }
     }
-    const out = new Map<number, number>();
-    for (const r of touched) {
-      out.set(r, this.#accumulator[r]);
-      this.#accumulator[r] = 0;
-      this.#seen[r] = 0;
-    }
-    return out;
+    this.#touchedCount = count;
+    const rows = this.#touched.slice(0, count);
+    const values = new Float32Array(count);
+    for (let t = 0; t < count; t++) values[t] = this.#accumulator[rows[t]];
+    const asked = ++this.#query;
+    const accumulator = this.#accumulator;
+    return {
+      rows,
+      values,
+      get: (row: number): number => {
+        if (asked !== this.#query) throw new Error('LexicalIndex: scores read after a newer query');
+        return accumulator[row];
+      },
+    };
   }
 }
 
@@ -128,14 +148,35 @@ export interface NeighbourCatalog {
   index: LexicalIndex;
 }
 
-/** Keys of the `k` largest values (ties at the threshold may add a few): a typed-array sort of the values, not of the entries. */
-function topEntries(scores: Map<number, number>, k: number): number[] {
-  if (scores.size <= k) return [...scores.keys()];
-  const values = Float64Array.from(scores.values()).sort();
-  const threshold = values[values.length - k];
+/** Rows of the `k` largest scores (ties at the threshold may add a few). */
+function topEntries(scores: LexicalScores, k: number): Int32Array {
+  const { rows, values } = scores;
+  if (rows.length <= k) return rows;
+  const threshold = kthLargest(Float64Array.from(values), k);
   const out: number[] = [];
-  for (const [i, v] of scores) if (v >= threshold) out.push(i);
-  return out;
+  for (let t = 0; t < rows.length; t++) if (values[t] >= threshold) out.push(rows[t]);
+  return Int32Array.from(out);
+}
+
+/** The k-th largest value (Hoare's selection, expected O(n); reorders `values`). */
+function kthLargest(values: Float64Array, k: number): number {
+  const target = values.length - k;
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) { const t = values[i]; values[i] = values[j]; values[j] = t; i++; j--; }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target];
 }
 
 /** A candidate neighbour with both similarities (the embedding one rescaled). */
@@ -157,7 +198,7 @@ export function candidateScores(query: { lexical: SparseRow; embedding: Float32A
       cosine = 0;
       for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
     }
-    out.push({ index: i, lexical: lexicalScores.get(i) ?? 0, embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
+    out.push({ index: i, lexical: lexicalScores.get(i), embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
   }
   return out;
 }
