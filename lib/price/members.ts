@@ -1,4 +1,4 @@
-import type { Neighbour } from './neighbours.js';
+import type { Candidate, Neighbour } from './neighbours.js';
 import { append } from './featurizer.js';
 
 /**
@@ -17,6 +17,8 @@ export const NEIGHBOURS = 10;
 /** Softmax temperature of the neighbour weights (on the fused similarity, 0–1): chosen by cross-validation from these. */
 export const TEMPERATURES = [0.03, 0.1, 0.3];
 export const DEFAULT_TEMPERATURE = 0.1;
+/** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates (and share a cross-validation fold, groups.ts). */
+export const NEAR_DUPLICATE = 0.7;
 
 export interface NeighbourStats { estimate: number; spread: number; top: number }
 
@@ -38,6 +40,18 @@ export function adjustedNeighbourEstimate(neighbours: Neighbour[], logPrices: Ar
     sum += weights[k] * (logPrices[n.index] + difference(n.index));
   });
   return sum / weight;
+}
+
+/**
+ * `difference` for the ridge-adjusted estimate, except that the query's near-duplicates among its
+ * candidates answer with their own price, unadjusted. Grouped cross-validation never pairs a
+ * product with a near-duplicate in another fold, so the stack never saw (nor weighted) the ridge
+ * difference between twins; a new product does meet its twins, and there the plain price of the
+ * twin is the better estimate (bench/RESULTS.md, price section).
+ */
+export function keepNearDuplicatePrices(candidates: Candidate[], difference: (j: number) => number): (j: number) => number {
+  const twins = new Set(candidates.filter((c) => c.lexical >= NEAR_DUPLICATE).map((c) => c.index));
+  return twins.size ? (j) => (twins.has(j) ? 0 : difference(j)) : difference;
 }
 
 /** Each neighbour's weight, exp((similarity − top) / temperature): the closest counts 1. */

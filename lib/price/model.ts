@@ -6,9 +6,9 @@ import type { SparseRow } from './features.js';
 import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
 import { mlpRowReader, predictMlp, type MlpWeights } from './mlp.js';
-import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Neighbour, type NeighbourCatalog } from './neighbours.js';
+import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Candidate, type Neighbour, type NeighbourCatalog } from './neighbours.js';
 import { predictDense, type DenseRidge } from './dense.js';
-import { MEMBER_NAMES, NEIGHBOURS, RIDGE_MEMBER, adjustedNeighbourEstimate, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
+import { MEMBER_NAMES, NEIGHBOURS, RIDGE_MEMBER, adjustedNeighbourEstimate, keepNearDuplicatePrices, categoryMedian, denseInput, memberSpread, neighbourStats, type CategoryMedians } from './members.js';
 import { applyStacker, rangeFeatures, rangeScale, type RangeModel, type Stacker } from './stack.js';
 import { encodeModel, saveBytes } from './persist.js';
 import { extraTargetValue, withoutTargets, type ExtraTarget } from './extras.js';
@@ -154,10 +154,10 @@ export class PriceModelImpl implements PriceModel {
   }
 
   /** Member predictions of a product not in the catalog (or whose own row is excluded by `exclude`). */
-  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, neighbours: Neighbour[], neighbourEstimate: number): number[] {
+  #membersOf(f: ProductFeatures, embedding: Float32Array, leaf: string, candidates: Candidate[], neighbours: Neighbour[], neighbourEstimate: number): number[] {
     const s = this.state;
     const ridge = predictRidge(f.sparse, s.ridge);
-    const adjusted = adjustedNeighbourEstimate(neighbours, s.catalog.logPrices, this.#ridgeDifference(f), ridge, s.temperature);
+    const adjusted = adjustedNeighbourEstimate(neighbours, s.catalog.logPrices, keepNearDuplicatePrices(candidates, this.#ridgeDifference(f)), ridge, s.temperature);
     let mlp = ridge;
     if (s.mlps.length) {
       let sum = 0;
@@ -185,11 +185,12 @@ export class PriceModelImpl implements PriceModel {
       this.#titleKeys ??= s.catalog.titles.map(titleKey);
       const keys = this.#titleKeys;
       const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
-      const neighbours = rankCandidates(candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude), s.lexicalWeight, Math.max(NEIGHBOURS, 50));
+      const scoredCandidates = candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude);
+      const neighbours = rankCandidates(scoredCandidates, s.lexicalWeight, Math.max(NEIGHBOURS, 50));
       const nearest = neighbours.slice(0, NEIGHBOURS);
       const stats = neighbourStats(nearest, s.catalog.logPrices, s.categoryMedians.global, s.temperature);
       // A catalog product answers with its out-of-fold members: models that never saw its price.
-      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), nearest, stats.estimate);
+      const members = self >= 0 ? Array.from(s.catalog.outOfFold.subarray(self * MEMBER_NAMES.length, (self + 1) * MEMBER_NAMES.length)) : this.#membersOf(features[i], queries.subarray(i * dims, (i + 1) * dims), leafCategory(p), scoredCandidates, nearest, stats.estimate);
       return { members, neighbours, spread: stats.spread, top: stats.top, self };
     });
     return { scored, features };

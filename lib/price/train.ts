@@ -4,7 +4,7 @@ import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { LEARNED_MEMBERS, MEMBER_NAMES, NEIGHBOURS, adjustedNeighbourEstimate, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
+import { LEARNED_MEMBERS, MEMBER_NAMES, NEAR_DUPLICATE, NEIGHBOURS, adjustedNeighbourEstimate, keepNearDuplicatePrices, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { LexicalIndex, rankCandidates } from './neighbours.js';
 import { crossValidateEncoderRidge, crossValidateMlp, crossValidateNeighbours, crossValidateRidge, foldRows, rmse, type Prepared } from './cross-validation.js';
 import { roundTrip } from './quantize.js';
@@ -20,8 +20,6 @@ import { groupFolds, nearDuplicateGroups } from './groups.js';
 const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3.5, mlp: 10.5, neighbours: 5, stack: 0.5 };
 /** Above this many products the MLPs train 2 epochs instead of 6: more Adam steps per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
-/** Lexical cosine (title words, char 3–4-grams, category path) at which two products are near-duplicates and share a fold. */
-const NEAR_DUPLICATE = 0.7;
 
 /** Stage 1: validation, options, folds. */
 function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
@@ -110,7 +108,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const adjusted = ranked.map((r, i) => {
     const f = p.fold[i];
     const difference = ridge.pairs.length ? (j: number): number => { const pair = ridge.pairs[f * p.folds + p.fold[j]]; return pair[i] - pair[j]; } : (): number => 0;
-    return adjustedNeighbourEstimate(r, p.logPrices, difference, ridge.oof[i], neighbours.temperature);
+    return adjustedNeighbourEstimate(r, p.logPrices, keepNearDuplicatePrices(neighbours.candidates[i], difference), ridge.oof[i], neighbours.temperature);
   });
   const m = MEMBER_NAMES.length;
   const outOfFold = new Float64Array(n * m);

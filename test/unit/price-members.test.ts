@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { trainPriceModel, predictPrice, loadPriceModel, rmsle, StorecastError, type Product } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
-import { MEMBER_NAMES, adjustedNeighbourEstimate } from '../../lib/price/members.js';
+import { MEMBER_NAMES, NEAR_DUPLICATE, adjustedNeighbourEstimate, keepNearDuplicatePrices } from '../../lib/price/members.js';
 import { chooseStacker } from '../../lib/price/stack.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
 import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
@@ -30,6 +30,16 @@ describe('ridge-adjusted neighbours member', () => {
     // No difference: the plain neighbour estimate; no neighbours: the fallback.
     expect(adjustedNeighbourEstimate([neighbours[0]], logPrices, () => 0, 0)).toBe(logPrices[0]);
     expect(adjustedNeighbourEstimate([], logPrices, () => 1, 2.5)).toBe(2.5);
+  });
+
+  it('takes a near-duplicate neighbour\'s price as it is, and moves the others by the ridge', () => {
+    const candidates = [{ index: 0, lexical: NEAR_DUPLICATE + 0.05, embedding: 0.9 }, { index: 1, lexical: NEAR_DUPLICATE - 0.05, embedding: 0.9 }];
+    const difference = keepNearDuplicatePrices(candidates, () => 0.5);
+    expect(difference(0)).toBe(0);
+    expect(difference(1)).toBe(0.5);
+    const logPrices = [Math.log1p(10), Math.log1p(40)];
+    const neighbours = [{ index: 0, similarity: 0.9 }, { index: 1, similarity: 0.9 }];
+    expect(adjustedNeighbourEstimate(neighbours, logPrices, difference, 0)).toBeCloseTo((logPrices[0] + logPrices[1] + 0.5) / 2, 12);
   });
 
   it('is a stacked member, out of fold: a product\'s own price never moves its value', async () => {
