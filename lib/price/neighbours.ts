@@ -1,6 +1,7 @@
 import { ensureRuntime } from '../runtime/index.js';
 import { yieldToEventLoop } from '../errors.js';
 import type { SparseRow } from './features.js';
+import { select } from '../selection.js';
 
 /** Nearest neighbours by cosine similarity of normalised embeddings (brute force: exact, and fast enough for in-page catalogs). */
 export function topK(query: Float32Array, matrix: Float32Array, dims: number, k: number, exclude?: (index: number) => boolean): Array<{ index: number; similarity: number }> {
@@ -152,31 +153,12 @@ export interface NeighbourCatalog {
 function topEntries(scores: LexicalScores, k: number): Int32Array {
   const { rows, values } = scores;
   if (rows.length <= k) return rows;
-  const threshold = kthLargest(Float64Array.from(values), k);
+  const copy = Float64Array.from(values);
+  select(copy, copy.length - k);
+  const threshold = copy[copy.length - k];
   const out: number[] = [];
   for (let t = 0; t < rows.length; t++) if (values[t] >= threshold) out.push(rows[t]);
   return Int32Array.from(out);
-}
-
-/** The k-th largest value (Hoare's selection, expected O(n); reorders `values`). */
-function kthLargest(values: Float64Array, k: number): number {
-  const target = values.length - k;
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) { const t = values[i]; values[i] = values[j]; values[j] = t; i++; j--; }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return values[target];
 }
 
 /** A candidate neighbour with both similarities (the embedding one rescaled). */
