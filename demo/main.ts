@@ -51,32 +51,81 @@ document.querySelectorAll<HTMLButtonElement>('nav button').forEach((button) => b
 function showView(name: string): void {
   document.querySelectorAll<HTMLButtonElement>('nav button').forEach((b) => b.classList.toggle('active', b.dataset.view === name));
   for (const view of ['catalog', 'forecast', 'pricing', 'import']) $(`#view-${view}`).hidden = view !== name;
+  if (name === 'catalog') renderRows();
   if (name === 'forecast') void renderForecast();
   if (name === 'pricing') pricing.show();
 }
 
 // ---------- catalog & prices ----------
-function renderCatalog(): void {
-  const rows = catalog.map((p, i) => {
-    const s = suggestions[i];
-    const delta = s && p.price ? ((s.price - p.price) / p.price) * 100 : undefined;
-    return `<tr data-index="${i}" class="${i === selected ? 'selected' : ''}"><td>${escape(p.title)}</td><td>${escape(p.category ?? '')}</td><td class="num">${money(p.price)}</td>
-      <td class="num">${s ? money(s.price) : '—'}</td><td class="num">${s ? `${money(s.low)} – ${money(s.high)}` : '—'}</td>
-      <td class="num ${delta === undefined ? '' : delta > 0 ? 'up' : 'down'}">${delta === undefined ? '' : `${delta > 0 ? '+' : ''}${delta.toFixed(0)}%`}</td></tr>`;
-  }).join('');
-  $('#catalog-body').innerHTML = rows;
-  renderComparables();
+// The table is virtualised: only the rows in view (and a few either side) are in the DOM, between
+// two spacer rows, so a catalog of 30,000 products scrolls and answers clicks like one of 40.
+/** Fixed row height in px (styles.css: #catalog-table td). */
+const ROW_HEIGHT = 30;
+const OVERSCAN = 10;
+/** Suggestions arrive in parts of this many products: the table fills in as they come, and Cancel stops between parts. */
+const SUGGESTION_PART = 500;
+let scheduled = false;
+
+function rowHtml(i: number): string {
+  const p = catalog[i];
+  const s = suggestions[i];
+  const delta = s && p.price ? ((s.price - p.price) / p.price) * 100 : undefined;
+  return `<tr data-index="${i}" class="${i === selected ? 'selected' : ''}"><td title="${escape(p.title)}">${escape(p.title)}</td><td>${escape(p.category ?? '')}</td><td class="num">${money(p.price)}</td>
+    <td class="num">${s ? money(s.price) : '—'}</td><td class="num">${s ? `${money(s.low)} – ${money(s.high)}` : '—'}</td>
+    <td class="num ${delta === undefined ? '' : delta > 0 ? 'up' : 'down'}">${delta === undefined ? '' : `${delta > 0 ? '+' : ''}${delta.toFixed(0)}%`}</td></tr>`;
+}
+
+const spacer = (rows: number): string => `<tr class="spacer" aria-hidden="true"><td colspan="6" style="height:${rows * ROW_HEIGHT}px"></td></tr>`;
+
+/** Renders the rows in view; cheap enough to run on every scroll frame. */
+function renderRows(): void {
+  const scroller = $('#catalog-scroll');
+  // A hidden view has no height yet: render a screenful, the scroll handler does the rest.
+  const height = scroller.clientHeight || 900;
+  const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(catalog.length, first + Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN);
+  const rows: string[] = [];
+  for (let i = first; i < last; i++) rows.push(rowHtml(i));
+  $('#catalog-body').innerHTML = spacer(first) + rows.join('') + spacer(catalog.length - last);
+}
+
+function scheduleRows(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => { scheduled = false; renderRows(); });
 }
 
 function renderComparables(): void {
   const panel = $('#comparables');
   const s = suggestions[selected];
-  if (selected < 0 || !s) { panel.innerHTML = '<h2>Comparables</h2><p class="muted">Suggest prices, then click a product to see the catalog products that justify its price.</p>'; return; }
+  const product = catalog[selected];
+  if (!product) { panel.innerHTML = '<h2>Comparables</h2><p class="muted">Suggest prices, then click a product to see the catalog products that justify its price.</p>'; return; }
+  if (!s) {
+    panel.innerHTML = `<h2>Comparables</h2><p><b id="selected-title">${escape(product.title)}</b></p><p class="muted">${model ? 'Suggesting a price…' : 'Suggest prices to see the catalog products that justify its price.'}</p>`;
+    return;
+  }
   const units = s.extras?.unitsSold;
-  panel.innerHTML = `<h2>Why ${money(s.price)}?</h2><p><b>${escape(catalog[selected].title)}</b><br>80% range ${money(s.low)} – ${money(s.high)} · confidence ${s.confidence}${s.reason ? ` (${escape(s.reason)})` : ''}</p>
+  panel.innerHTML = `<h2>Why ${money(s.price)}?</h2><p><b id="selected-title">${escape(product.title)}</b><br>80% range ${money(s.low)} – ${money(s.high)} · confidence ${s.confidence}${s.reason ? ` (${escape(s.reason)})` : ''}</p>
     ${units === undefined ? '' : `<p id="expected-units" class="muted">Products like this sold about ${Math.round(units)} units (the model's second head, learnt from the catalog's unitsSold).</p>`}
     <table><thead><tr><th>Comparable product</th><th class="num">price</th><th class="num">similarity</th></tr></thead><tbody>
     ${s.comparables.map((c) => `<tr><td>${escape(c.title)}</td><td class="num">${money(c.price)}</td><td class="num">${c.similarity.toFixed(2)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** A click answers from the suggestions in memory; a product whose part has not arrived yet is suggested alone. */
+function select(index: number): void {
+  selected = index;
+  // Only the highlight moves: the rows in view stay as they are.
+  document.querySelectorAll('#catalog-body tr.selected').forEach((row) => row.classList.remove('selected'));
+  document.querySelector(`#catalog-body tr[data-index="${index}"]`)?.classList.add('selected');
+  renderComparables();
+  const current = model;
+  if (current && !suggestions[index]) {
+    void storecast.predictPrice([catalog[index]], { model: current, comparables: 5 }).then(([s]) => {
+      if (model !== current) return;
+      suggestions[index] ??= s;
+      if (selected === index) { renderRows(); renderComparables(); }
+    }, (e) => { $('#status').innerHTML = `<span class="error">${escape(describeError(e))}</span>`; });
+  }
 }
 
 function setupCatalog(): void {
@@ -85,47 +134,59 @@ function setupCatalog(): void {
       <button class="primary" id="train">Suggest prices</button>
       <button class="secondary" id="cancel" disabled>Cancel</button>
       <progress id="progress" max="1" value="0"></progress>
-      <span id="status" class="muted">${catalog.length} products. Prices are learned from your own catalog, in this tab.</span>
+      <span id="status" class="muted">${catalog.length.toLocaleString('en-US')} products. Prices are learned from your own catalog, in this tab.</span>
     </div>
     <div class="layout">
-      <div class="scroll"><table><thead><tr><th>Product</th><th>Category</th><th class="num">Current</th><th class="num">Suggested</th><th class="num">80% range</th><th class="num">Δ</th></tr></thead><tbody id="catalog-body"></tbody></table></div>
+      <div class="scroll" id="catalog-scroll"><table id="catalog-table"><colgroup><col style="width:31%"><col style="width:17%"><col style="width:10%"><col style="width:12%"><col style="width:20%"><col style="width:10%"></colgroup>
+        <thead><tr><th>Product</th><th>Category</th><th class="num">Current</th><th class="num">Suggested</th><th class="num">80% range</th><th class="num">Δ</th></tr></thead><tbody id="catalog-body"></tbody></table></div>
       <div class="panel" id="comparables"></div>
     </div>`;
   $('#catalog-body').addEventListener('click', (event) => {
-    const row = (event.target as HTMLElement).closest('tr');
-    if (!row) return;
-    selected = Number(row.dataset.index);
-    renderCatalog();
+    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-index]');
+    if (row) select(Number(row.dataset.index));
   });
+  $('#catalog-scroll').addEventListener('scroll', scheduleRows, { passive: true });
   $('#train').addEventListener('click', () => void train());
   $('#cancel').addEventListener('click', () => training?.abort());
-  renderCatalog();
+  renderRows();
+  renderComparables();
 }
 
 const formatDuration = (ms: number): string => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
 
 async function train(): Promise<void> {
   training = new AbortController();
+  const signal = training.signal;
   const status = $('#status');
   const progress = $<HTMLProgressElement>('#progress');
   $<HTMLButtonElement>('#train').disabled = true;
   $<HTMLButtonElement>('#cancel').disabled = false;
   try {
     model?.dispose();
+    model = undefined;
+    suggestions = [];
     const phases: Record<string, string> = { 'load-encoder': 'Loading the text encoder', embed: 'Reading product texts', features: 'Learning from words', train: 'Training the price model' };
     // Multi-task: when the catalog records units sold, the model learns them next to the price.
     const withUnits = catalog.filter((p) => typeof p.attributes?.unitsSold === 'number').length >= 20;
-    model = await timed('training', () => storecast.trainPriceModel(catalog, {
+    const trained = await timed('training', () => storecast.trainPriceModel(catalog, {
       extraTargets: withUnits ? ['unitsSold'] : undefined,
-      signal: training!.signal,
+      signal,
       // One bar for the whole training (overall), the current phase and the time left in words.
       onProgress: (p) => { progress.value = p.overall ?? p.fraction; status.textContent = `${phases[p.phase] ?? p.phase}… ${Math.round(100 * p.fraction)}%${p.etaMs === undefined ? '' : ` · about ${formatDuration(p.etaMs)} left`}`; },
     }));
-    status.textContent = 'Suggesting prices…';
-    suggestions = await timed('suggestions', () => storecast.predictPrice(catalog, { model: model!, comparables: 5 }));
-    status.textContent = `Trained on ${model.metrics.trainedOn} priced products (validation RMSLE ${model.metrics.validationRmsle.toFixed(2)}). Click a product for its comparables.`;
-    if (selected < 0) selected = 0;
-    renderCatalog();
+    model = trained;
+    await timed('suggestions', async () => {
+      for (let start = 0; start < catalog.length; start += SUGGESTION_PART) {
+        status.textContent = `Suggesting prices… ${start.toLocaleString('en-US')} of ${catalog.length.toLocaleString('en-US')}`;
+        progress.value = start / catalog.length;
+        const part = await storecast.predictPrice(catalog.slice(start, start + SUGGESTION_PART), { model: trained, comparables: 5, signal });
+        part.forEach((s, k) => { suggestions[start + k] = s; });
+        scheduleRows();
+        if (selected >= start && selected < start + part.length) renderComparables();
+      }
+    });
+    status.textContent = `Trained on ${trained.metrics.trainedOn.toLocaleString('en-US')} priced products (validation RMSLE ${trained.metrics.validationRmsle.toFixed(2)}). Click a product for its comparables.`;
+    select(selected < 0 ? 0 : selected);
   } catch (e) {
     status.innerHTML = `<span class="error">${escape(describeError(e))}</span>`;
   } finally {
