@@ -17,7 +17,7 @@ import { seededOrder } from './mlp.js';
 import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
-const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 3.5, mlp: 10.5, neighbours: 5, stack: 0.5 };
+const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 6, mlp: 9, neighbours: 4.5, stack: 0.5 };
 /** Above this many products the MLPs train 2 epochs instead of 6: more Adam steps per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
 
