@@ -232,10 +232,12 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       await page.click('nav button[data-view=catalog]');
       const clicks = await page.evaluate(async () => {
         const scroller = document.getElementById('catalog-scroll')!;
+        // The demo's own row height (demo/main.ts ROW_HEIGHT), read from a rendered row.
+        const rowHeight = document.querySelector<HTMLElement>('#catalog-body tr[data-index]')!.offsetHeight;
         const times: number[] = [];
         for (let k = 0; k < 25; k++) {
           const index = Math.floor(((k * 7919) % 30_000));
-          scroller.scrollTop = index * 30;
+          scroller.scrollTop = index * rowHeight;
           await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
           await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
           const row = document.querySelector<HTMLElement>(`#catalog-body tr[data-index="${index}"]`)!;

@@ -47,7 +47,6 @@ export function median(values: ArrayLike<number>): number {
   return (below + s[m]) / 2;
 }
 
-
 export function cleanFinalPulse(values: Float64Array, frequency: Frequency | undefined, decompositions: Decomposition[]): PulseCleaning | undefined {
   const n = values.length;
   const half = frequency ? HALF_WINDOW[frequency] : 4;
