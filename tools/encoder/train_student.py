@@ -221,12 +221,14 @@ def write_readme(state, ckpt):
     titles = m.get('all product titles (catalog, variants, generated)', {})
     verdict = 'meets' if titles.get('spearman', 0) >= SHIP_SPEARMAN and m.get('catalog titles (real listings)', {}).get('spearman', 0) >= SHIP_SPEARMAN else 'does not meet'
     arch = state['architecture']
-    text = f"""# BERT student checkpoint (not shipped)
+    text = f"""# BERT student checkpoint
 
 Resumable checkpoint of the BERT student distilled from Universal Sentence Encoder lite
 (`public/models/storecast-use-lite`) by `tools/encoder/train_student.py`. Written by the script; do not
 edit by hand. It {verdict} the ship criterion on held-out titles (Spearman >= {SHIP_SPEARMAN} against the
-teacher; the full criterion also asks k-NN price RMSLE <= 1.05x the teacher's, `npm run bench -- encoder`).
+teacher; the full criterion, measured by `npm run bench -- encoder` on the price benchmark's test
+titles, also asks k-NN price RMSLE <= 1.05x the teacher's). What ships is `--export`ed to
+`public/models/{NAME}/` (its card says which session).
 
 - Architecture: BERT, {arch['layers']} layers, hidden {arch['hidden']}, {arch['heads']} heads, FFN {arch['ffn']}, max {arch['max_len']} tokens,
   WordPiece vocabulary {arch['vocab']} (learned from the corpus' training lines at the first session; fixed since),
@@ -266,6 +268,120 @@ git add tools/encoder/checkpoint && git commit -m "BERT student: session N"
 {files}
 """
     open(os.path.join(ckpt, 'README.md'), 'w').write(text)
+
+CORPUS_SOURCES = {
+    'catalog-title': 'titles of the price benchmark\'s training splits (../shared/data/price: superstore, MIT; amazon_india and amazon_electronics, Kaggle scrapes with no stated licence)',
+    'catalog-variant': 'those titles edited the way listings differ (numbers, sizes, colours, brand, truncation, case, word order)',
+    'catalog-description': 'description snippets of the same products',
+    'generated-title': 'synthetic titles: brands, model numbers, product types (catalog categories, WordNet nouns), sizes, units, colours, materials',
+    'generated-description': 'synthetic one-line descriptions',
+    'debian-short': 'Debian package short descriptions (bookworm Translation-en; DFSG-free licences)',
+    'debian-long': 'Debian package long descriptions, split into sentences (DFSG-free licences)',
+    'wordnet-gloss': 'WordNet 3.0 glosses (WordNet licence)',
+}
+
+def write_model_card(out, state, stats):
+    """README.md of the exported model folder: what it is, data, licence, metrics, how to rebuild.
+    The sha256 table is filled by tools/model-card.mjs, the benchmark table by `npm run bench -- encoder`."""
+    m = state.get('metrics') or {}
+    held = '\n'.join(f"| {k} | {v['texts']} | {v['spearman']:.4f} | {'-' if v['top10_overlap'] != v['top10_overlap'] else format(v['top10_overlap'], '.3f')} | {v['mean_cosine']:.4f} |" for k, v in m.items())
+    sources = '\n'.join(f"| {k} | {c} | {stats.get('heldOutCounts', {}).get(k, 0)} | {CORPUS_SOURCES.get(k, '')} |" for k, c in sorted(stats['counts'].items(), key=lambda kv: -kv[1]))
+    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} |" for h in state.get('history', []))
+    arch = state['architecture']
+    text = f"""# {NAME} — storecast's BERT product-text encoder (int8 ONNX)
+
+A small BERT encoder owned by storecast, distilled from Universal Sentence Encoder lite
+(`storecast-use-lite`, the default encoder) so that its mean-pooled output reproduces the teacher's
+512-d sentence vectors, with a WordPiece vocabulary learned on product text. Opt-in:
+
+```ts
+await embedText(texts, {{ encoder: {{ model: '{NAME}' }} }});
+const model = await trainPriceModel(catalog, {{ encoder: {{ model: '{NAME}' }} }});
+```
+
+Why choose it over the default: an architecture and vocabulary storecast owns (a standard BERT
+graph that `@huggingface/transformers` loads as a feature-extraction model; its PyTorch checkpoint in
+`tools/encoder/checkpoint/` trains further with the committed script), fewer operations per title
+(faster on the browser's wasm backend; `bench/RESULTS.md`), a smaller file. Why not: it is an approximation of the default encoder (agreement below), so the
+default stays `storecast-use-lite`. A price model remembers its encoder; one trained with either
+encoder only predicts with the same one.
+
+## Architecture
+- BERT: {arch['layers']} layers, hidden {arch['hidden']}, {arch['heads']} heads, feed-forward {arch['ffn']}, GELU, post-LayerNorm,
+  max {arch['max_len']} tokens; WordPiece vocabulary of {arch['vocab']} (lower case), learned on the corpus' training lines.
+- Output: a linear projection {arch['hidden']} -> {arch['out_dim']} per token, so that transformers.js' mean pooling of
+  `last_hidden_state` gives the distilled vector (`config.hidden_size` is therefore {arch['out_dim']}); L2-normalised.
+- `onnx/model_quantized.onnx` (dtype `q8`: Node, WebGPU): int8 weights per output column with float
+  compute (`Cast` -> `Mul` -> `MatMul`, folded into float weights when a session loads), the
+  embedding table int8 per row: the same vectors on every runtime (`tools/encoder/quantize.py`).
+- `onnx/model_uint8.onnx` (dtype `uint8`: what `embedText` runs on the browser's wasm backend): the
+  same int8 weights with integer compute: each matrix input quantised per token in the graph,
+  `MatMulInteger` u8 x u8 (exact int32 sums on any CPU, with or without VNNI), query/key/value
+  sharing one quantisation of their input. It carries the `q8` file's id, so a price model trained
+  in Node loads in a browser.
+
+## Teacher and licence
+- Teacher: Universal Sentence Encoder lite (c) Google LLC, Apache-2.0, as ported exactly in
+  `public/models/storecast-use-lite` (its card has the sources); teacher vectors computed with that
+  int8 port on onnxruntime-node (`tools/encoder/teacher-embed.mjs`).
+- These weights: storecast's own (Apache-2.0, as the package), learned from the teacher's vectors of
+  the corpus below. Two of its sources carry no stated licence (amazon_india and amazon_electronics
+  titles, used as training text only, as issue 12 allowed); `build-corpus.mjs` without
+  `../shared/data` rebuilds a corpus without any catalog text.
+
+## Corpus (`node tools/encoder/build-corpus.mjs`, deterministic; sha256 `{stats['sha256'][:16]}...`)
+Held out: every line whose key hashes into the held-out bucket (a catalog product with all its
+variants and descriptions; 1 in 8 products, 1 in 25 other lines). The price benchmark's *test*
+splits are never read.
+
+| source | lines | held out | what |
+| --- | --- | --- | --- |
+{sources}
+
+## Training (`tools/encoder/train_student.py`, resumable checkpoint in `tools/encoder/checkpoint/`)
+Loss per batch of 128: (1 - cosine to the teacher) + {state.get('sim_weight', 10.0)} x MSE between the student's and the
+teacher's in-batch cosine matrices; AdamW, each session a warm-up and a cosine decay over its
+wall-clock budget; Debian `python3-torch` 1.13 with OpenBLAS on 1-2 CPU threads. This export:
+{state['sessions']} sessions, {state['minutes']:.0f} minutes, {state['step']} steps, {state['examples']} examples.
+
+| session | ended (UTC) | minutes (total) | steps (total) | Spearman, held-out catalog titles | Spearman, held-out titles |
+| --- | --- | --- | --- | --- | --- |
+{hist}
+
+## Metrics
+Agreement with the teacher on held-out corpus lines (Spearman of the two models' cosine similarities
+over pairs of texts; top-10 = share of the teacher's 10 nearest neighbours the student also ranks top 10;
+cosine between the two vectors of a text):
+
+| held-out group | texts | Spearman | top-10 overlap | mean cosine |
+| --- | --- | --- | --- | --- |
+{held}
+
+On the price benchmark's test titles (never in the corpus), against the TF.js original of the
+teacher, with its k-NN price RMSLE as a multiple of the teacher's (`npm run bench -- encoder`, which
+writes this table; ship criterion: Spearman >= {SHIP_SPEARMAN} and k-NN <= 1.05 x on every catalog):
+
+<!-- benchmark:start -->
+(run `npm run bench -- encoder`)
+<!-- benchmark:end -->
+
+## Rebuild
+```bash
+apt-get install -y wordnet-base python3-torch python3-onnx && apt-get -o Acquire::Languages=en update
+node tools/encoder/build-corpus.mjs                          # .cache/encoder/corpus.txt (checks the sha256 above)
+THREADS=2 node tools/encoder/teacher-embed.mjs               # teacher vectors (resumable)
+source tools/encoder/openblas.sh                             # OpenBLAS (Debian's torch links the reference BLAS)
+THREADS=2 /usr/bin/python3 tools/encoder/train_student.py --resume --minutes 60 --catalog-repeat 3   # more sessions
+/usr/bin/python3 tools/encoder/train_student.py --export --out public/models/{NAME}
+node tools/model-card.mjs public/models/{NAME}              # sha256.json and the table below
+npm run bench -- encoder                                     # the benchmark table above
+```
+
+## Files
+<!-- sha256:start -->
+<!-- sha256:end -->
+"""
+    open(os.path.join(out, 'README.md'), 'w').write(text)
 
 def check_blas():
     """Debian's python3-torch links the reference BLAS (torch.__config__: BLAS_INFO=generic), ~3 GFLOPS
@@ -339,6 +455,7 @@ def main():
             print_metrics(evaluate(model, ids, held, sources, teacher))
         if args.export:
             export(model, tokens, args.out, {k: state[k] for k in ('step', 'sessions', 'minutes', 'examples')} | {'metrics': state.get('metrics')})
+            write_model_card(args.out, state, stats)
         return
 
     session = state['sessions'] + 1
@@ -459,6 +576,8 @@ def export(model, tokens, out, meta):
                       opset_version=14, do_constant_folding=True)
     from quantize import quantize_model
     quantize_model(float_path, os.path.join(out, 'onnx/model_quantized.onnx'))
+    # The same int8 weights with integer compute: what embedText runs on the browser's wasm backend.
+    quantize_model(float_path, os.path.join(out, 'onnx/model_uint8.onnx'), integer=True)
     print('exported', out, flush=True)
 
 if __name__ == '__main__':
