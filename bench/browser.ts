@@ -1,8 +1,6 @@
 // npm run bench -- browser : speed of the full forecast ensemble, the encoder, the price model and dynamic pricing
 // in headless Chromium, per backend (wasm, webgl; WebGPU is SwiftShader here and listed for
 // the encoder only).
-import { existsSync } from 'node:fs';
-import { DEFAULT_ENCODER, STUDENT_ENCODER as STUDENT } from '../lib/index.js';
 import { startHarness, stopAll } from '../test/browser/harness.js';
 import { largeCatalogCsv } from '../test/large-catalog-csv.js';
 import { table } from './results.js';
@@ -100,31 +98,27 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       // Throughput depends on title length (tokens per title): each catalog's titles after a warm-up
       // of 768 titles, so V8 has optimised the encoder's wasm (the passes above include that tier-up).
       const sets = Object.fromEntries(catalogs.map((name) => [name, readJsonl(`price/benchmark/${name}/train.jsonl`).map((p) => p.title).slice(0, 512)]));
-      // The default encoder, and the BERT student where it is shipped (it runs its integer-compute file on wasm too).
-      const models = [DEFAULT_ENCODER, ...(existsSync(`public/models/${STUDENT}/config.json`) ? [STUDENT] : [])];
-      for (const model of models) {
-        const page = await h.newPage();
-        const result = await page.evaluate(async ({ sets, model }) => {
-          const sc = await window.load('/lib/index.ts');
-          sc.env.encoderThreads = 1;
-          const options = { encoder: { device: 'wasm', model }, cache: false, batchSize: 32 };
-          const all = Object.values(sets).flat();
-          await sc.embedText(all.slice(0, 768), options);
-          const rates: Record<string, number> = {};
-          for (const [name, titles] of Object.entries(sets)) {
-            const t0 = performance.now();
-            await sc.embedText(titles, options);
-            rates[name] = titles.length / ((performance.now() - t0) / 1000);
-          }
-          return rates;
-        }, { sets, model });
-        for (const name of catalogs) {
-          const words = sets[name].reduce((a, t) => a + t.trim().split(/\s+/).length, 0) / sets[name].length;
-          rows.push([`embedText${model === DEFAULT_ENCODER ? '' : ` with ${model} (BERT student)`}, batch 32, after a warm-up of 768 titles: ${name} titles (512, ${words.toFixed(1)} words each on average)`, 'wasm, 1 thread', `${result[name].toFixed(0)} titles/s`]);
+      const page = await h.newPage();
+      const result = await page.evaluate(async (sets) => {
+        const sc = await window.load('/lib/index.ts');
+        sc.env.encoderThreads = 1;
+        const options = { encoder: { device: 'wasm' }, cache: false, batchSize: 32 };
+        const all = Object.values(sets).flat();
+        await sc.embedText(all.slice(0, 768), options);
+        const rates: Record<string, number> = {};
+        for (const [name, titles] of Object.entries(sets)) {
+          const t0 = performance.now();
+          await sc.embedText(titles, options);
+          rates[name] = titles.length / ((performance.now() - t0) / 1000);
         }
-        log(`browser encoder ${model} by catalog: ${JSON.stringify(result)}`);
-        await page.close();
+        return rates;
+      }, sets);
+      for (const name of catalogs) {
+        const words = sets[name].reduce((a, t) => a + t.trim().split(/\s+/).length, 0) / sets[name].length;
+        rows.push([`embedText, batch 32, after a warm-up of 768 titles: ${name} titles (512, ${words.toFixed(1)} words each on average)`, 'wasm, 1 thread', `${result[name].toFixed(0)} titles/s`]);
       }
+      log(`browser encoder by catalog: ${JSON.stringify(result)}`);
+      await page.close();
     }
     if (titles.length) {
       // The same batched work through createStorecast({ workers: 'auto' }): the titles split across one
@@ -157,32 +151,34 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       const test = readJsonl('price/benchmark/amazon_india/test.jsonl');
       // TF.js wasm single-threaded (the default), wasm with env.wasmThreads (uses both cores; needs cross-origin isolation, which this server sends), webgl.
       // The text encoder runs with env.encoderThreads 'auto' in every row (min(4, cores) threads on this isolated page).
-      // The last row: the BERT student as the encoder, where it is shipped.
-      const student = existsSync(`public/models/${STUDENT}/config.json`) ? [['wasm', false, STUDENT] as const] : [];
-      for (const [backend, threads, model] of [['wasm', false, undefined], ['wasm', true, undefined], ['webgl', false, undefined], ...student] as const) {
+      for (const [backend, threads] of [['wasm', false], ['wasm', true], ['webgl', false]] as const) {
         const page = await h.newPage();
-        const result = await page.evaluate(async ({ catalog, test, backend, threads, model }) => {
+        const result = await page.evaluate(async ({ catalog, test, backend, threads }) => {
           const sc = await window.load('/lib/index.ts');
           sc.env.wasmThreads = threads;
           await sc.init({ backend });
           await sc.clearEmbeddingCache();
-          const encoder = model ? { model } : undefined;
           // The encoder is loaded once per page (a dashboard does it at start-up): timed on its own.
           let t0 = performance.now();
-          await sc.embedText(['warm up'], { cache: false, encoder });
+          await sc.embedText(['warm up'], { cache: false });
           const encoderLoadMs = performance.now() - t0;
           t0 = performance.now();
-          const trained = await sc.trainPriceModel(catalog, { encoder });
+          // Seconds from the start of training to each phase's last report: where the time goes.
+          const phases: Record<string, number> = {};
+          const trained = await sc.trainPriceModel(catalog, { onProgress: (p: { phase: string }) => { phases[p.phase] = (performance.now() - t0) / 1000; } });
           const trainMs = performance.now() - t0;
           t0 = performance.now();
           await sc.predictPrice(test, { model: trained });
-          return { encoderLoadMs, trainMs, perSecond: test.length / ((performance.now() - t0) / 1000), products: catalog.length, threads: sc.runtimeInfo().wasmThreads };
-        }, { catalog, test, backend, threads, model });
-        const label = `${backend}${threads ? ' + env.wasmThreads' : ''}${model ? `, encoder ${model}` : ''}`;
+          return { encoderLoadMs, trainMs, phases, perSecond: test.length / ((performance.now() - t0) / 1000), products: catalog.length, threads: sc.runtimeInfo().wasmThreads };
+        }, { catalog, test, backend, threads });
+        const label = `${backend}${threads ? ' + env.wasmThreads' : ''}`;
         rows.push(['text encoder load (once per page: fetch, sha256 check, onnxruntime-web compile)', label, `${(result.encoderLoadMs / 1000).toFixed(1)} s`]);
-        rows.push([`trainPriceModel on ${result.products} amazon_india products (encoder loaded, cold embedding cache)`, label, `${(result.trainMs / 1000).toFixed(1)} s`]);
+        // Each phase's share: from the previous phase's last report to its own.
+        const ends = Object.entries(result.phases).sort((a, b) => a[1] - b[1]);
+        const split = ends.map(([phase, end], i) => `${phase} ${(end - (i ? ends[i - 1][1] : 0)).toFixed(1)}`).join(', ');
+        rows.push([`trainPriceModel on ${result.products} amazon_india products (encoder loaded, cold embedding cache)`, label, `${(result.trainMs / 1000).toFixed(1)} s (${split})`]);
         rows.push(['predictPrice', label, `${result.perSecond.toFixed(0)} predictions/s`]);
-        log(`browser price ${backend}: ${JSON.stringify(result)}`);
+        log(`browser price ${label}: ${JSON.stringify(result)}`);
         await page.close();
       }
       // The same through createStorecast({ workers: 'auto' }): the catalog is embedded across the workers, the first trains and predicts.

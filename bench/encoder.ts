@@ -1,7 +1,7 @@
 // npm run bench -- encoder : how closely the shipped encoder reproduces the TF.js original of Universal
 // Sentence Encoder lite (its teacher, and the BERT student's), what that gives downstream, and what it costs.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { DEFAULT_ENCODER, STUDENT_ENCODER as STUDENT, embedText, loadEncoder, rmsle, type Product } from '../lib/index.js';
+import { DEFAULT_ENCODER, embedText, loadEncoder, rmsle, type Product } from '../lib/index.js';
 import { topK } from '../lib/price/neighbours.js';
 import { neighbourStats } from '../lib/price/members.js';
 import { fitFeatureSpace, productText, sparseRow } from './tfidf-baseline.js';
@@ -11,7 +11,8 @@ import { has, readJsonl } from './data.js';
 /** Similarity-weighted mean of the neighbours' log-prices (the price model's own weighting). */
 const knnEstimate = (neighbours: Array<{ index: number; similarity: number }>, logPrices: ArrayLike<number>): number => neighbourStats(neighbours, logPrices, NaN, 0.05).estimate;
 
-/** Where the student is shipped; before that, tools/encoder/train_student.py --export writes it to .cache/encoder/. */
+/** Where the student's card is once shipped; before that, tools/encoder/train_student.py --export writes it to .cache/encoder/. */
+const STUDENT = 'storecast-bert-mini';
 const STUDENT_CARD = `public/models/${STUDENT}/README.md`;
 
 function spearman(a: number[], b: number[]): number {

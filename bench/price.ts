@@ -2,14 +2,14 @@
 // median and TF-IDF + ridge (λ tuned by cross-validation on the training split), all computed in
 // this run (Node): RMSLE, 80%-range coverage and width, comparables' leaf-category agreement,
 // learning curve (50 / 100 / 200 / all products), speed. --large adds training on 30,000 products.
-import { trainPriceModel, predictPrice, rmsle, clearEmbeddingCache, STUDENT_ENCODER, type Product, type PriceSuggestion } from '../lib/index.js';
+import { trainPriceModel, predictPrice, rmsle, clearEmbeddingCache, type Product, type PriceSuggestion } from '../lib/index.js';
 import { fitFeatureSpace, sparseDimension, sparseRow, HASH_BITS } from './tfidf-baseline.js';
 import { fitRidge, predictRidge } from '../lib/price/ridge.js';
 import { withoutTargets } from '../lib/price/extras.js';
 import { leafCategory } from '../lib/price/featurizer.js';
 import { LexicalIndex } from '../lib/price/neighbours.js';
 import Papa from 'papaparse';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SHARED, has } from './data.js';
 import { largeCatalog, priceCatalogs } from './price-data.js';
 
@@ -135,19 +135,6 @@ export async function runPriceBenchmark(log: (s: string) => void, options: { lar
       targets.push({ dataset, target: 'non-Latin: better than category median', value: `${error.toFixed(3)} vs ${rmsle(actual, medianPredicted).toFixed(3)}`, met: ok(error < rmsle(actual, medianPredicted)) });
     }
     model.dispose();
-
-    // The same model on the BERT student's vectors, where it is shipped (opt-in for users: faster encoder, approximate vectors).
-    if (existsSync(`public/models/${STUDENT_ENCODER}/config.json`)) {
-      const encoder = { model: STUDENT_ENCODER };
-      const t2 = performance.now();
-      const studentModel = await trainPriceModel(train, { encoder });
-      const studentSeconds = (performance.now() - t2) / 1000;
-      const studentSuggestions = await predictPrice(test, { model: studentModel });
-      const studentError = rmsle(actual, studentSuggestions.map((s) => s.price));
-      rows.push({ dataset, method: `storecast predictPrice, encoder ${STUDENT_ENCODER}`, rmsle: studentError, ratio: studentError / ridgeError, coverage80: coverage(actual, studentSuggestions), note: `trainPriceModel(catalog, { encoder: { model: '${STUDENT_ENCODER}' } }); trained in ${studentSeconds.toFixed(1)} s` });
-      log(`${dataset}: with ${STUDENT_ENCODER} ${studentError.toFixed(3)} (ratio ${(studentError / ridgeError).toFixed(3)})`);
-      studentModel.dispose();
-    }
 
     // Learning curve: the same test set, models trained on random subsets of the training split.
     for (const size of [...CURVE_SIZES.filter((s) => s < train.length), train.length]) {

@@ -7,8 +7,6 @@ import { createUseRunner, USE_TOKENIZER, type UseModelConfig } from './use-encod
 
 /** The encoder shipped in public/models/: Universal Sentence Encoder lite, int8 weights. */
 export const DEFAULT_ENCODER = 'storecast-use-lite';
-/** storecast's own BERT encoder, distilled from the default one (opt-in: `encoder: { model: STUDENT_ENCODER }`). */
-export const STUDENT_ENCODER = 'storecast-bert-mini';
 
 export interface EncoderOptions {
   /**

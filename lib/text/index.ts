@@ -4,7 +4,7 @@ import { getCached, putCached } from './cache.js';
 import { loadEncoder, type EncoderOptions } from './encoder.js';
 
 export { clearEmbeddingCache } from './cache.js';
-export { DEFAULT_ENCODER, STUDENT_ENCODER, loadEncoder, type Encoder, type EncoderOptions } from './encoder.js';
+export { DEFAULT_ENCODER, loadEncoder, type Encoder, type EncoderOptions } from './encoder.js';
 
 export interface EmbedOptions extends LongTaskOptions {
   encoder?: EncoderOptions;
