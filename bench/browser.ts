@@ -165,7 +165,8 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
           t0 = performance.now();
           // Seconds from the start of training to each phase's last report: where the time goes.
           const phases: Record<string, number> = {};
-          const trained = await sc.trainPriceModel(catalog, { onProgress: (p: { phase: string }) => { phases[p.phase] = (performance.now() - t0) / 1000; } });
+          // A method, not an arrow assigned to a key: the bundler would wrap a named arrow in a helper the page lacks (__name).
+          const trained = await sc.trainPriceModel(catalog, { onProgress(p: { phase: string }) { phases[p.phase] = (performance.now() - t0) / 1000; } });
           const trainMs = performance.now() - t0;
           t0 = performance.now();
           await sc.predictPrice(test, { model: trained });
