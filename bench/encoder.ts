@@ -40,7 +40,7 @@ function pairs(n: number, count: number, seed = 7): Array<[number, number]> {
   return Array.from({ length: count }, () => { const a = next(); let b = next(); if (b === a) b = (b + 1) % n; return [a, b]; });
 }
 
-export function agreement(student: Float32Array[], teacher: Float32Array[]): { spearman: number; overlap: number; pairs: number } {
+function agreement(student: Float32Array[], teacher: Float32Array[]): { spearman: number; overlap: number; pairs: number } {
   const p = pairs(student.length, 5000);
   const rho = spearman(p.map(([a, b]) => dot(student[a], student[b])), p.map(([a, b]) => dot(teacher[a], teacher[b])));
   const dims = (m: Float32Array[]): { matrix: Float32Array; d: number } => { const d = m[0].length; const matrix = new Float32Array(m.length * d); m.forEach((v, i) => matrix.set(v, i * d)); return { matrix, d }; };
@@ -55,7 +55,7 @@ export function agreement(student: Float32Array[], teacher: Float32Array[]): { s
   return { spearman: rho, overlap: overlap / sample, pairs: p.length };
 }
 
-export function knnRmsle(train: Float32Array[], trainPrices: number[], test: Float32Array[], testPrices: number[]): number {
+function knnRmsle(train: Float32Array[], trainPrices: number[], test: Float32Array[], testPrices: number[]): number {
   const d = train[0].length;
   const matrix = new Float32Array(train.length * d);
   train.forEach((v, i) => matrix.set(v, i * d));
