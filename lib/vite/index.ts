@@ -23,9 +23,9 @@ export const EXTERN_WASM_CONDITION = 'onnxruntime-web-use-extern-wasm';
 
 const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.json': 'application/json', '.onnx': 'application/octet-stream', '.bin': 'application/octet-stream', '.md': 'text/markdown' };
 
-function listFiles(dir: string, only?: string[]): string[] {
+function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).map((f) => f.split(sep).join('/')).filter((f) => !only || only.includes(f.split('/')[0]));
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).map((f) => f.split(sep).join('/'));
 }
 
 export default function storecast(options: StorecastViteOptions = {}): Plugin {
@@ -35,13 +35,15 @@ export default function storecast(options: StorecastViteOptions = {}): Plugin {
   const modelsDir = join(packageRoot, 'public', 'models');
   if (options.models !== false) folders['models/'] = modelsDir;
   if (options.wasm !== false) folders['wasm/'] = join(packageRoot, 'dist', 'wasm');
-  // Top-level folders served and emitted under each prefix (undefined: all of them).
-  const only: Record<string, string[] | undefined> = { 'models/': Array.isArray(options.models) ? options.models : undefined };
-  if (only['models/']) {
+  // The model folders an app listed (undefined: all of them); every other prefix serves all its files.
+  const listedModels = Array.isArray(options.models) ? options.models : undefined;
+  if (listedModels) {
     const shipped = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
-    const unknown = only['models/'].filter((m) => !shipped.includes(m));
+    const unknown = listedModels.filter((m) => !shipped.includes(m));
     if (unknown.length) throw new Error(`storecast/vite: models ${JSON.stringify(unknown)} are not shipped with storecast (shipped: ${shipped.join(', ')}).`);
   }
+  /** Whether a file (path relative to its prefix's folder, either separator) is served and emitted. */
+  const included = (prefix: string, file: string): boolean => prefix !== 'models/' || !listedModels || listedModels.includes(file.split(/[\\/]/)[0]);
   let base = '/';
   return {
     name: 'storecast',
@@ -64,7 +66,7 @@ export default function storecast(options: StorecastViteOptions = {}): Plugin {
           const file = join(dir, path.slice(base.length + prefix.length));
           const inside = relative(dir, file);
           if (inside.startsWith('..') || !existsSync(file) || !statSync(file).isFile()) break;
-          if (only[prefix] && !only[prefix]!.includes(inside.split(sep)[0])) break;
+          if (!included(prefix, inside)) break;
           res.setHeader('Content-Type', TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream');
           createReadStream(file).pipe(res);
           return;
@@ -74,7 +76,7 @@ export default function storecast(options: StorecastViteOptions = {}): Plugin {
     },
     generateBundle() {
       for (const [prefix, dir] of Object.entries(folders)) {
-        for (const file of listFiles(dir, only[prefix])) this.emitFile({ type: 'asset', fileName: prefix + file, source: readFileSync(join(dir, file)) });
+        for (const file of listFiles(dir).filter((f) => included(prefix, f))) this.emitFile({ type: 'asset', fileName: prefix + file, source: readFileSync(join(dir, file)) });
       }
     },
   };

@@ -55,8 +55,8 @@ def integer_matmul(op, const, shared, x, name, w, nonnegative, quantized_inputs=
         q = op('QuantizeLinear', [rows, row_scale, zero_points], axis=0)
         if quantized_inputs is not None:
             quantized_inputs[key] = (q, row_scale)
-    col_scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
-    wq = (np.clip(np.round(w / col_scale), -127, 127) + 128).astype(np.uint8)
+    w8, col_scale = int8_columns(w)
+    wq = (w8.astype(np.int16) + 128).astype(np.uint8)
     acc = op('MatMulInteger', [q, const(name + '_u8', wq), shared(f'zp_u8_{zero}', np.uint8(zero)), shared('zp_u8_128', np.uint8(128))])
     row_column = op('Unsqueeze', [row_scale, shared('axis_1', np.array([1], np.int64))])
     scaled = op('Mul', [op('Mul', [op('Cast', [acc], to=TensorProto.FLOAT), row_column]), const(name + '_scale', col_scale)])

@@ -213,9 +213,14 @@ def print_metrics(metrics):
     for name, m in metrics.items():
         print(f"  {name:52s} n={m['texts']:5d} Spearman {m['spearman']:.4f}  top-10 {m['top10_overlap']:.3f}  mean cos {m['mean_cosine']:.4f}  min cos {m['min_cosine']:.4f}", flush=True)
 
+def overlap_cell(metrics):
+    """A group's top-10 overlap for a table: '-' where the group is too large to measure it (NaN)."""
+    v = metrics['top10_overlap']
+    return '-' if v != v else format(v, '.3f')
+
 def write_readme(state, ckpt):
     m = state.get('metrics') or {}
-    rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {'-' if v['top10_overlap'] != v['top10_overlap'] else format(v['top10_overlap'], '.3f')} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
+    rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
     hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
     files = '\n'.join(f"| {f} | {v['bytes']} | `{v['sha256']}` |" for f, v in state.get('files', {}).items())
     titles = m.get('all product titles (catalog, variants, generated)', {})
@@ -284,7 +289,7 @@ def write_model_card(out, state, stats):
     """README.md of the exported model folder: what it is, data, licence, metrics, how to rebuild.
     The sha256 table is filled by tools/model-card.mjs, the benchmark table by `npm run bench -- encoder`."""
     m = state.get('metrics') or {}
-    held = '\n'.join(f"| {k} | {v['texts']} | {v['spearman']:.4f} | {'-' if v['top10_overlap'] != v['top10_overlap'] else format(v['top10_overlap'], '.3f')} | {v['mean_cosine']:.4f} |" for k, v in m.items())
+    held = '\n'.join(f"| {k} | {v['texts']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} |" for k, v in m.items())
     sources = '\n'.join(f"| {k} | {c} | {stats.get('heldOutCounts', {}).get(k, 0)} | {CORPUS_SOURCES.get(k, '')} |" for k, c in sorted(stats['counts'].items(), key=lambda kv: -kv[1]))
     hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} |" for h in state.get('history', []))
     arch = state['architecture']
