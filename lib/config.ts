@@ -20,6 +20,12 @@ export interface StorecastEnv {
    * that many (more than 1 still needs isolation). Read when the encoder loads.
    */
   encoderThreads: number | 'auto';
+  /**
+   * Browsers: run the text encoder's onnxruntime-web session in its own worker (onnxruntime's proxy
+   * worker) so the page's thread stays free while it encodes; trainPriceModel fits its text members
+   * in the meantime. Default true. Read when the encoder loads; Node runs it natively either way.
+   */
+  encoderWorker: boolean;
 }
 
 export const env: StorecastEnv = {
@@ -28,6 +34,7 @@ export const env: StorecastEnv = {
   backend: 'auto',
   wasmThreads: false,
   encoderThreads: 'auto',
+  encoderWorker: true,
 };
 
 /** Logical cores the browser reports (1 where it reports none). */

@@ -39,5 +39,34 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new StorecastError('ABORTED', 'The operation was aborted by its AbortSignal.', { cause: signal.reason });
 }
 
-/** Lets the event loop breathe (progress paints, abort events arrive) during long loops. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the event loop breathe (progress paints, input, abort events, other work's callbacks)
+ * during long loops. Not setTimeout(0): browsers clamp nested timeouts to 4 ms, so a training run
+ * that yields a few hundred times would spend a second asleep. Not scheduler.yield(): its
+ * continuation jumps the task queue, so work running beside the loop (the encoder's replies, an
+ * IndexedDB read) would wait for the loop to end. setImmediate in Node; a MessageChannel message,
+ * queued behind the tasks already waiting, elsewhere.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * A long loop's pacing: call the returned function once per item and await it; it yields (and
+ * checks the signal) only when `ms` have passed since its last yield, so the loop neither blocks
+ * the thread for long nor yields more than it needs to. The default, about a frame, also keeps
+ * work that waits on this thread moving (the text encoder's worker needs it for each batch).
+ */
+export function breather(ms = 15, signal?: AbortSignal): () => Promise<void> | undefined {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < ms) return undefined;
+    throwIfAborted(signal);
+    return yieldToEventLoop().then(() => { last = Date.now(); });
+  };
+}

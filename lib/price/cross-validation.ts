@@ -1,4 +1,4 @@
-import { throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { breather, throwIfAborted, yieldToEventLoop } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
 import type { SparseRow } from './features.js';
 import type { FeaturizerState, ProductFeatures } from './featurizer.js';
@@ -198,8 +198,10 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
   const keys = priced.map((q) => titleKey(q.title));
   const candidates: Candidate[][] = [];
+  const breathe = breather(undefined, signal);
   for (let i = 0; i < n; i++) {
-    if (i % 200 === 0) { throwIfAborted(signal); progress.report('neighbours', i, n, 'products'); await yieldToEventLoop(); }
+    if (i % 200 === 0) progress.report('neighbours', i, n, 'products');
+    await breathe();
     // Out of fold like every other member: the product's own fold (itself, its near-duplicate group)
     // and any catalog twin with the same title never count as its neighbour. (Leave-one-out would see
     // more of the catalog than the other members' fold models and win the stack unfairly.)

@@ -1,4 +1,4 @@
-import { throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { breather } from '../errors.js';
 import type { SparseRow } from './features.js';
 import { LexicalIndex } from './neighbours.js';
 import { seededOrder } from './mlp.js';
@@ -17,8 +17,9 @@ export async function nearDuplicateGroups(lexical: SparseRow[], threshold: numbe
     while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
     return i;
   };
+  const breathe = breather(undefined, signal);
   for (let i = 0; i < n; i++) {
-    if (i % 500 === 499) { throwIfAborted(signal); await yieldToEventLoop(); }
+    await breathe();
     const { rows, values } = index.scores(lexical[i]);
     for (let t = 0; t < rows.length; t++) {
       const j = rows[t];

@@ -1,4 +1,4 @@
-import { throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { breather, throwIfAborted } from '../errors.js';
 import type { SparseRow } from './features.js';
 import type { FeaturizerState, ProductFeatures } from './featurizer.js';
 
@@ -236,6 +236,7 @@ export async function trainMlp(rows: MlpRow[], y: Float32Array, inputs: number, 
     h1: new Float32Array(h), h2: new Float32Array(SECOND_LAYER), dh1: new Float32Array(h), dh2: new Float32Array(SECOND_LAYER), active: new Int32Array(h),
   };
   let step = 0;
+  const breathe = breather();
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = seededOrder(n, config.seed * 31 + epoch);
     const batchSize = batchOf(config, epoch);
@@ -245,7 +246,7 @@ export async function trainMlp(rows: MlpRow[], y: Float32Array, inputs: number, 
       step++;
       applyAdam(trainer, used, (config.learningRate * Math.sqrt(1 - BETA2 ** step)) / (1 - BETA1 ** step));
       task.onStep?.();
-      if (step % 8 === 0) await yieldToEventLoop();
+      await breathe();
     }
   }
   return { table, bias1, kernel2, bias2, kernel3, bias3: bias3[0], inputs, hidden: h, input: config.input, binary: config.binary };

@@ -1,6 +1,6 @@
-import { throwIfAborted, yieldToEventLoop, invalidInput } from '../errors.js';
+import { throwIfAborted, breather, invalidInput } from '../errors.js';
 import { embedText } from '../text/index.js';
-import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
+import { loadEncoder, type Encoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
 import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
@@ -38,8 +38,7 @@ function prepare(catalog: unknown, options: TrainPriceOptions): Prepared {
 }
 
 /** Stage 2: encoder vectors of the catalog. */
-async function embedCatalog(priced: Product[], encoder: EncoderOptions | undefined, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ embeddings: Float32Array; dims: number; encoderId: string }> {
-  const loaded = await loadEncoder(encoder, { signal, onProgress: progress.forward() });
+async function embedCatalog(priced: Product[], loaded: Encoder, encoder: EncoderOptions | undefined, signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ embeddings: Float32Array; dims: number; encoderId: string }> {
   const vectors = await embedText(priced.map(encoderText), { encoder, signal, onProgress: progress.forward() });
   const dims = loaded.dims || vectors[0]?.length || 0;
   const embeddings = new Float32Array(priced.length * dims);
@@ -48,14 +47,16 @@ async function embedCatalog(priced: Product[], encoder: EncoderOptions | undefin
 }
 
 /** Stage 3: the one featurizer, fitted on the catalog (no prices), then every product through it. */
-async function featurizeCatalog(priced: Product[], progress: ProgressReporter): Promise<{ featurizer: FeaturizerState; features: ProductFeatures[] }> {
+async function featurizeCatalog(priced: Product[], signal: AbortSignal | undefined, progress: ProgressReporter): Promise<{ featurizer: FeaturizerState; features: ProductFeatures[] }> {
   progress.report('features', 0, priced.length, 'products');
   const raws = priced.map(rawFeatures);
   const featurizer = fitFeaturizer(priced, raws);
   const features: ProductFeatures[] = [];
+  const breathe = breather(undefined, signal);
   for (let i = 0; i < priced.length; i++) {
     features.push(featurize(priced[i], featurizer, raws[i]));
-    if (i % 500 === 499) { progress.report('features', i + 1, priced.length, 'products'); await yieldToEventLoop(); }
+    if (i % 500 === 499) progress.report('features', i + 1, priced.length, 'products');
+    await breathe();
   }
   progress.finish('features');
   return { featurizer, features };
@@ -77,11 +78,15 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const { priced } = p;
   const n = priced.length;
 
-  const { embeddings, dims, encoderId } = await embedCatalog(priced, options.encoder, signal, progress);
-  // A loaded encoder and cached texts report nothing: those phases are done all the same.
+  // The encoder runs while the text members train: in a browser it has its own worker
+  // (env.encoderWorker), so the two overlap; elsewhere they interleave at no cost.
+  // The encoder is loaded first, so a missing or corrupt model fails the call at once.
+  const encoder = await loadEncoder(options.encoder, { signal, onProgress: progress.forward() });
   progress.finish('load-encoder');
-  progress.finish('embed');
-  const { featurizer, features } = await featurizeCatalog(priced, progress);
+  const embedding = embedCatalog(priced, encoder, options.encoder, signal, progress);
+  // Awaited below; until then a failure must not surface as an unhandled rejection.
+  embedding.catch(() => {});
+  const { featurizer, features } = await featurizeCatalog(priced, signal, progress);
   const sparse = features.map((f) => f.sparse);
   // Folds of near-duplicate groups: a product's twins never score it (cross-validation.ts, groups.ts).
   const lexicalIndex = new LexicalIndex(features.map((f) => f.lexical));
@@ -89,6 +94,9 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   p.fold = groupFolds(groups, p.folds, p.seed);
   const ridge = await crossValidateRidge(p, sparse, sparseDimension(featurizer), signal, progress);
   const mlp = await crossValidateMlp(p, features, featurizer, signal, progress);
+  const { embeddings, dims, encoderId } = await embedding;
+  // Cached texts report nothing: the phase is done all the same.
+  progress.finish('embed');
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
   const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, lexicalIndex);
 

@@ -1,4 +1,4 @@
-import { invalidInput, throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { breather, invalidInput, throwIfAborted } from '../errors.js';
 import type { EtsParams, EtsSpec } from '../trend/models/ets.js';
 import { LOCAL_LEVEL, defaultParams, fitBaseline, onGrid, ownSeason, poolSeason, productSeason, type Grid } from './baseline.js';
 import { SEASON } from './calendar.js';
@@ -196,11 +196,11 @@ export async function fitDemandState(observations: unknown, options: FitDemandOp
   const total = (ROUNDS + 1) * work.length;
   let done = 0;
   const progress = progressReporter(options.onProgress);
-  let lastYield = Date.now();
+  const breathe = breather(50, options.signal);
   const tick = async (): Promise<void> => {
     done++;
     if (done % 64 === 0 || done === total) progress.report('fit', done, total, 'steps');
-    if (Date.now() - lastYield > 50) { throwIfAborted(options.signal); await yieldToEventLoop(); lastYield = Date.now(); }
+    await breathe();
   };
   let priors: Record<string, Record<string, Prior>> = {};
   let seasons: Record<string, number[]> = {};

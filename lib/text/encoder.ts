@@ -120,6 +120,8 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     // Threads need a cross-origin isolated page; their workers start from the .mjs above (same
     // origin, so `worker-src 'self'` allows them). env.encoderThreads, default min(4, cores) there.
     onnx.wasm.numThreads = encoderThreadCount();
+    // transformers.js turns the proxy off when it loads; onnxruntime reads it when its wasm starts.
+    onnx.wasm.proxy = storecastEnv.encoderWorker && typeof Worker !== 'undefined';
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const parseFile = <T>(name: string): T => {

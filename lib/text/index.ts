@@ -48,15 +48,18 @@ export async function embedText(texts: string | string[], options: EmbedOptions 
   const lengths = new Map(unique.map((t) => [t, encoder.tokenCount ? encoder.tokenCount(t) : t.length]));
   unique.sort((a, b) => lengths.get(a)! - lengths.get(b)! || a.length - b.length);
   const encoded = new Map<string, Float32Array>();
+  // IndexedDB writes commit while the encoder runs the next batch; they are awaited at the end.
+  const writes: Promise<void>[] = [];
   for (let start = 0; start < unique.length; start += batchSize) {
     throwIfAborted(options.signal);
     const batch = unique.slice(start, start + batchSize);
     const vectors = await encoder.run(batch);
     batch.forEach((t, i) => encoded.set(t, vectors[i]));
-    if (useCache) await putCached(encoder.id, batch, vectors);
+    if (useCache) writes.push(putCached(encoder.id, batch, vectors));
     progress.report('embed', Math.min(unique.length, start + batchSize), unique.length, 'texts');
     await yieldToEventLoop();
   }
+  await Promise.all(writes);
   for (const i of todo) out[i] = encoded.get(prepared[i]);
   // Copies, so a caller (or a worker transfer) detaching one vector never empties the cache.
   return out.map((v) => new Float32Array(v!));

@@ -1,4 +1,4 @@
-import { StorecastError, throwIfAborted, yieldToEventLoop } from '../errors.js';
+import { StorecastError, breather, throwIfAborted } from '../errors.js';
 import { progressReporter, type LongTaskOptions } from '../progress.js';
 import { addWarnings, warning, type StorecastWarning } from '../warnings.js';
 import { analyseSeries, type Analysis } from './analyse.js';
@@ -72,7 +72,8 @@ export async function runEngine(prepared: PreparedSeries[], models: ForecastMode
 
   // 2. Per series: fit, backtest and weight.
   const progress = progressReporter(options.onProgress);
-  let lastYield = Date.now();
+  // Keep a page responsive during big batches (the worker needs this for abort messages too).
+  const breathe = breather(50);
   const plans: Array<Plan | undefined> = [];
   for (let i = 0; i < prepared.length; i++) {
     throwIfAborted(options.signal);
@@ -80,8 +81,7 @@ export async function runEngine(prepared: PreparedSeries[], models: ForecastMode
     plans.push(a && plan(a, membersFor(models, a.context.intermittent), originsOf(a), batchBacktests));
     if (plans[i]?.substituted) warnings[i].push(warning('MODEL_SUBSTITUTED', `No requested model could fit this series (${models.map((m) => m.name).join(', ')}); the forecast is seasonal naive.`));
     progress.report('forecast', i + 1, prepared.length, 'series');
-    // Keep a page responsive during big batches (the worker needs this for abort messages too).
-    if (Date.now() - lastYield > 50) { await yieldToEventLoop(); lastYield = Date.now(); }
+    await breathe();
   }
 
   // 3. Batching members' final forecasts, only where they won a weight.

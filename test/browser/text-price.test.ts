@@ -35,6 +35,31 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
     });
   }
 
+  it("env.encoderWorker: the wasm encoder runs in onnxruntime's proxy worker (same origin, same vectors as on the page's thread); off, no such worker", async () => {
+    const run = async (encoderWorker: boolean) => {
+      const page = await h.newPage();
+      const result = await page.evaluate(async ({ titles, encoderWorker }) => {
+        // Records the workers the page starts (a Proxy, not a subclass: the page must not need bundler helpers).
+        const started: string[] = [];
+        window.Worker = new Proxy(window.Worker, { construct(target, args: [string | URL, WorkerOptions?]) { started.push(`${args[1]?.name ?? ''} ${String(args[0])}`); return Reflect.construct(target, args); } });
+        const sc = await window.load('/lib/index.ts');
+        sc.env.encoderWorker = encoderWorker;
+        const vectors = (await sc.embedText(titles, { encoder: { device: 'wasm' }, cache: false })).map((v: Float32Array) => Array.from(v));
+        return { vectors, started };
+      }, { titles: TITLES, encoderWorker });
+      await page.close();
+      return result;
+    };
+    const inWorker = await run(true);
+    const onPage = await run(false);
+    const proxies = (r: { started: string[] }) => r.started.filter((w) => w.startsWith('ort-wasm-proxy-worker '));
+    expect(proxies(inWorker)).toHaveLength(1);
+    expect(new URL(proxies(inWorker)[0].split(' ')[1], h.origin).origin).toBe(h.origin);
+    expect(proxies(onPage)).toEqual([]);
+    inWorker.vectors.forEach((v, i) => v.forEach((x, k) => expect(Math.abs(x - onPage.vectors[i][k])).toBeLessThan(1e-6)));
+    expect(h.offOrigin).toEqual([]);
+  });
+
   it('refuses a tampered model file in the browser and stays usable', async () => {
     const page = await h.newPage();
     await page.route('**/storecast-use-lite/onnx/model_uint8.onnx', async (route) => {

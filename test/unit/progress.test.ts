@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { progressReporter, type Progress } from '../../lib/progress.js';
+import { yieldToEventLoop } from '../../lib/errors.js';
 import { trainPriceModel, embedText, type Product } from '../../lib/index.js';
 
 function expectWellFormed(events: Progress[]): void {
@@ -42,6 +43,25 @@ describe('progressReporter', () => {
     // 1 s for a quarter of the work: 3 s left.
     expect(events[0].etaMs).toBe(3000);
     expect(events[2]).toMatchObject({ phase: 'train', fraction: 1, loaded: 150, total: 150, unit: 'epochs', etaMs: 0 });
+  });
+});
+
+describe('yieldToEventLoop', () => {
+  // Long loops yield hundreds of times; a nested setTimeout(0) is clamped to 4 ms in browsers.
+  const host = globalThis as unknown as Record<string, unknown>;
+  async function withoutTimers(hidden: string[], run: () => Promise<void>): Promise<void> {
+    const saved = ['setTimeout', ...hidden].map((n) => [n, host[n]] as const);
+    host.setTimeout = () => { throw new Error('setTimeout must not be used to yield'); };
+    for (const n of hidden) host[n] = undefined;
+    try { await run(); } finally { for (const [n, v] of saved) host[n] = v; }
+  }
+
+  it('lets queued callbacks run first, without timers: setImmediate in Node, a MessageChannel message in browsers', async () => {
+    let ran = false;
+    setImmediate(() => { ran = true; });
+    await withoutTimers([], () => yieldToEventLoop());
+    expect(ran).toBe(true);
+    await withoutTimers(['setImmediate'], () => yieldToEventLoop());
   });
 });
 
