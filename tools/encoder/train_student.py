@@ -39,11 +39,11 @@ TITLE_SOURCES = ('catalog-title', 'catalog-variant', 'generated-title')
 SHIP_SPEARMAN = 0.85
 
 class Layer(nn.Module):
-    def __init__(self):
+    def __init__(self, ffn):
         super().__init__()
         self.q, self.k, self.v, self.o = (nn.Linear(HIDDEN, HIDDEN) for _ in range(4))
         self.ln1 = nn.LayerNorm(HIDDEN, eps=1e-12)
-        self.ff1, self.ff2 = nn.Linear(HIDDEN, FFN), nn.Linear(FFN, HIDDEN)
+        self.ff1, self.ff2 = nn.Linear(HIDDEN, ffn), nn.Linear(ffn, HIDDEN)
         self.ln2 = nn.LayerNorm(HIDDEN, eps=1e-12)
     def forward(self, x, bias):
         B, T, _ = x.shape
@@ -57,13 +57,14 @@ class Layer(nn.Module):
 class Student(nn.Module):
     """BERT encoder + a linear projection to the teacher's 512 dimensions. The projection is applied
     per token, so transformers.js' mean pooling of last_hidden_state gives the distilled embedding."""
-    def __init__(self, vocab):
+    def __init__(self, vocab, ffn=FFN):
         super().__init__()
+        self.ffn = ffn
         self.word = nn.Embedding(vocab, HIDDEN)
         self.position = nn.Embedding(MAX_LEN, HIDDEN)
         self.token_type = nn.Embedding(2, HIDDEN)
         self.ln = nn.LayerNorm(HIDDEN, eps=1e-12)
-        self.layers = nn.ModuleList(Layer() for _ in range(LAYERS))
+        self.layers = nn.ModuleList(Layer(ffn) for _ in range(LAYERS))
         self.project = nn.Linear(HIDDEN, OUT_DIM)
     def forward(self, input_ids, attention_mask, token_type_ids):
         T = input_ids.shape[1]
@@ -73,6 +74,23 @@ class Student(nn.Module):
         for layer in self.layers:
             x = layer(x, bias)
         return self.project(x)
+
+    def widen_ffn(self, ffn):
+        """Grow every feed-forward block to ffn units without changing the function: the new units get
+        small random input weights and zero output weights, so training starts from the same student
+        with room to learn more."""
+        for layer in self.layers:
+            old1, old2 = layer.ff1, layer.ff2
+            layer.ff1, layer.ff2 = nn.Linear(HIDDEN, ffn), nn.Linear(ffn, HIDDEN)
+            with torch.no_grad():
+                layer.ff1.weight.normal_(0, old1.weight.std().item())
+                layer.ff1.bias.zero_()
+                layer.ff1.weight[:self.ffn] = old1.weight
+                layer.ff1.bias[:self.ffn] = old1.bias
+                layer.ff2.weight.zero_()
+                layer.ff2.weight[:, :self.ffn] = old2.weight
+                layer.ff2.bias.copy_(old2.bias)
+        self.ffn = ffn
 
 def pooled(out, mask):
     m = mask.unsqueeze(-1).to(out.dtype)
@@ -155,14 +173,14 @@ def load_checkpoint(ckpt):
     state = json.load(open(os.path.join(ckpt, 'state.json')))
     tokens = open(os.path.join(ckpt, 'vocab.txt'), encoding='utf8').read().split('\n')[:-1]
     arch = state['architecture']
-    assert arch == architecture(len(tokens)), f'checkpoint architecture {arch} differs from this script {architecture(len(tokens))}'
-    model = Student(len(tokens))
+    assert arch == architecture(len(tokens), arch['ffn']), f'checkpoint architecture {arch} differs from this script {architecture(len(tokens), arch["ffn"])}'
+    model = Student(len(tokens), arch['ffn'])
     weights = torch.load(os.path.join(ckpt, 'student.pt'))
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
     return model, tokens, state
 
-def architecture(vocab):
-    return {'hidden': HIDDEN, 'layers': LAYERS, 'heads': HEADS, 'ffn': FFN, 'max_len': MAX_LEN, 'vocab': vocab, 'out_dim': OUT_DIM}
+def architecture(vocab, ffn=FFN):
+    return {'hidden': HIDDEN, 'layers': LAYERS, 'heads': HEADS, 'ffn': ffn, 'max_len': MAX_LEN, 'vocab': vocab, 'out_dim': OUT_DIM}
 
 # ---------------------------------------------------------------- evaluation
 def spearman(a, b):
@@ -221,7 +239,7 @@ def overlap_cell(metrics):
 def write_readme(state, ckpt):
     m = state.get('metrics') or {}
     rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
-    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
+    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h.get('lr', 1e-3):g} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
     files = '\n'.join(f"| {f} | {v['bytes']} | `{v['sha256']}` |" for f, v in state.get('files', {}).items())
     titles = m.get('all product titles (catalog, variants, generated)', {})
     verdict = 'reaches' if titles.get('spearman', 0) >= SHIP_SPEARMAN and m.get('catalog titles (real listings)', {}).get('spearman', 0) >= SHIP_SPEARMAN else 'does not reach'
@@ -254,8 +272,8 @@ cosine = between the student's and the teacher's vector of the same text.
 {rows}
 
 ## Sessions
-| session | ended (UTC) | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| session | ended (UTC) | FFN | peak learning rate | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {hist}
 
 ## Continue
@@ -291,7 +309,7 @@ def write_model_card(out, state, stats):
     m = state.get('metrics') or {}
     held = '\n'.join(f"| {k} | {v['texts']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} |" for k, v in m.items())
     sources = '\n'.join(f"| {k} | {c} | {stats.get('heldOutCounts', {}).get(k, 0)} | {CORPUS_SOURCES.get(k, '')} |" for k, c in sorted(stats['counts'].items(), key=lambda kv: -kv[1]))
-    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h['minutes']:.1f} | {h['steps']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} |" for h in state.get('history', []))
+    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h['minutes']:.1f} | {h['steps']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} |" for h in state.get('history', []))
     arch = state['architecture']
     text = f"""# {NAME} — storecast's BERT product-text encoder (int8 ONNX)
 
@@ -349,8 +367,8 @@ teacher's in-batch cosine matrices; AdamW, each session a warm-up and a cosine d
 wall-clock budget; Debian `python3-torch` 1.13 with OpenBLAS on 1-2 CPU threads. This export:
 {state['sessions']} sessions, {state['minutes']:.0f} minutes, {state['step']} steps, {state['examples']} examples.
 
-| session | ended (UTC) | minutes (total) | steps (total) | Spearman, held-out catalog titles | Spearman, held-out titles |
-| --- | --- | --- | --- | --- | --- |
+| session | ended (UTC) | FFN | minutes (total) | steps (total) | Spearman, held-out catalog titles | Spearman, held-out titles |
+| --- | --- | --- | --- | --- | --- | --- |
 {hist}
 
 ## Metrics
@@ -418,6 +436,8 @@ def main():
     ap.add_argument('--catalog-repeat', type=int, default=1,
                     help='each pass takes the real listings (catalog titles, their variants and descriptions) this many times: '
                          'the ship criterion is measured on catalog titles, which are 13%% of the corpus')
+    ap.add_argument('--ffn', type=int, default=0,
+                    help='with --resume: widen the feed-forward blocks to this many units (function-preserving) before training')
     ap.add_argument('--save-every', type=float, default=10, help='minutes between intermediate checkpoints')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
@@ -447,6 +467,12 @@ def main():
     else:
         model, tokens, state = load_checkpoint(args.ckpt)
         print(f"checkpoint: {state['sessions']} sessions, {state['step']} steps, {state['minutes']:.1f} minutes", flush=True)
+        if args.ffn and args.resume and args.ffn != model.ffn:
+            if args.ffn < model.ffn:
+                sys.exit(f'--ffn {args.ffn}: the checkpoint has {model.ffn} units; it can only grow')
+            print(f'widening the feed-forward blocks {model.ffn} -> {args.ffn} units', flush=True)
+            model.widen_ffn(args.ffn)
+            state['architecture'] = architecture(len(tokens), args.ffn)
         if state['corpus']['sha256'] != stats['sha256']:
             print('warning: the corpus differs from the one the checkpoint was trained on (fine: the vocabulary is fixed; the held-out split may differ)', flush=True)
     tok = Tokenizer(tokens)
@@ -492,7 +518,7 @@ def main():
             print_metrics(metrics)
             state['metrics'] = metrics
             state['metrics_at_step'] = state['step']
-            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
+            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ffn': model.ffn, 'lr': args.lr, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
                                      'minutes': round(state['minutes'], 1), 'steps': state['step'], 'examples': state['examples'],
                                      'catalog_spearman': metrics.get('catalog titles (real listings)', {}).get('spearman', float('nan')),
                                      'titles_spearman': metrics.get('all product titles (catalog, variants, generated)', {}).get('spearman', float('nan')),
@@ -549,7 +575,7 @@ def main():
 def export(model, tokens, out, meta):
     os.makedirs(os.path.join(out, 'onnx'), exist_ok=True)
     config = {'model_type': 'bert', 'architectures': ['BertModel'], 'vocab_size': len(tokens), 'hidden_size': OUT_DIM,
-              'encoder_hidden_size': HIDDEN, 'num_hidden_layers': LAYERS, 'num_attention_heads': HEADS, 'intermediate_size': FFN,
+              'encoder_hidden_size': HIDDEN, 'num_hidden_layers': LAYERS, 'num_attention_heads': HEADS, 'intermediate_size': model.ffn,
               'hidden_act': 'gelu', 'max_position_embeddings': MAX_LEN, 'type_vocab_size': 2, 'layer_norm_eps': 1e-12,
               'pad_token_id': 0, 'storecast': {'teacher': 'universal-sentence-encoder-lite (public/models/storecast-use-lite)', 'training': meta}}
     # JSON has no NaN (a metric of a group too small to measure): browsers and Node reject the file.
