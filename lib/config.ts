@@ -23,7 +23,7 @@ export interface StorecastEnv {
   /**
    * Browsers: run the text encoder's onnxruntime-web session in its own worker (onnxruntime's proxy
    * worker) so the page's thread stays free while it encodes; trainPriceModel fits its text members
-   * in the meantime. Default true. Read when the encoder loads; Node runs it natively either way.
+   * in the meantime. Default true. Read when the first encoder loads; Node runs it natively either way.
    */
   encoderWorker: boolean;
 }

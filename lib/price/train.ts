@@ -78,11 +78,11 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const { priced } = p;
   const n = priced.length;
 
-  // The encoder runs while the text members train: in a browser it has its own worker
-  // (env.encoderWorker), so the two overlap; elsewhere they interleave at no cost.
   // The encoder is loaded first, so a missing or corrupt model fails the call at once.
   const encoder = await loadEncoder(options.encoder, { signal, onProgress: progress.forward() });
   progress.finish('load-encoder');
+  // The catalog is embedded while the text members train: in a browser the encoder has its own
+  // worker (env.encoderWorker), so the two overlap; elsewhere they take turns at no cost.
   const embedding = embedCatalog(priced, encoder, options.encoder, signal, progress);
   // Awaited below; until then a failure must not surface as an unhandled rejection.
   embedding.catch(() => {});

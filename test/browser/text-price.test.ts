@@ -36,15 +36,15 @@ describe.skipIf(!chromiumAvailable)('encoder and price model in headless Chromiu
   }
 
   it("env.encoderWorker: the wasm encoder runs in onnxruntime's proxy worker (same origin, same vectors as on the page's thread); off, no such worker", async () => {
-    const run = async (encoderWorker: boolean) => {
+    const run = async (encoderWorker: boolean): Promise<{ vectors: number[][]; started: string[] }> => {
       const page = await h.newPage();
-      const result = await page.evaluate(async ({ titles, encoderWorker }) => {
+      const result: { vectors: number[][]; started: string[] } = await page.evaluate(async ({ titles, encoderWorker }) => {
         // Records the workers the page starts (a Proxy, not a subclass: the page must not need bundler helpers).
         const started: string[] = [];
         window.Worker = new Proxy(window.Worker, { construct(target, args: [string | URL, WorkerOptions?]) { started.push(`${args[1]?.name ?? ''} ${String(args[0])}`); return Reflect.construct(target, args); } });
         const sc = await window.load('/lib/index.ts');
         sc.env.encoderWorker = encoderWorker;
-        const vectors = (await sc.embedText(titles, { encoder: { device: 'wasm' }, cache: false })).map((v: Float32Array) => Array.from(v));
+        const vectors = (await sc.embedText(titles, { encoder: { device: 'wasm' }, cache: false })).map((v: Float32Array) => Array.from(v)) as number[][];
         return { vectors, started };
       }, { titles: TITLES, encoderWorker });
       await page.close();
