@@ -437,7 +437,7 @@ def main():
                     help='each pass takes the real listings (catalog titles, their variants and descriptions) this many times: '
                          'the ship criterion is measured on catalog titles, which are 13%% of the corpus')
     ap.add_argument('--ffn', type=int, default=0,
-                    help='with --resume: widen the feed-forward blocks to this many units (function-preserving) before training')
+                    help='feed-forward units: with --fresh, the new student\'s; with --resume, widen the checkpoint\'s blocks to this many (function-preserving) before training')
     ap.add_argument('--save-every', type=float, default=10, help='minutes between intermediate checkpoints')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
@@ -462,8 +462,8 @@ def main():
         t0 = time.time()
         tokens = learn_vocab(lines[:held_start], VOCAB)
         print(f'vocabulary {len(tokens)} learned in {time.time() - t0:.0f}s', flush=True)
-        model = Student(len(tokens))
-        state = {'architecture': architecture(len(tokens)), 'step': 0, 'examples': 0, 'sessions': 0, 'minutes': 0.0, 'history': []}
+        model = Student(len(tokens), args.ffn or FFN)
+        state = {'architecture': architecture(len(tokens), model.ffn), 'step': 0, 'examples': 0, 'sessions': 0, 'minutes': 0.0, 'history': []}
     else:
         model, tokens, state = load_checkpoint(args.ckpt)
         print(f"checkpoint: {state['sessions']} sessions, {state['step']} steps, {state['minutes']:.1f} minutes", flush=True)
