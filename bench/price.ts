@@ -89,12 +89,15 @@ function extraTarget(dataset: string): { name: string; enrich: (p: Product) => P
   return undefined;
 }
 
+/** `--price-only=superstore,superstore_zh` runs those catalogs only, without learning curves (for iterating; the full run has all). */
+export const PRICE_ONLY = process.argv.find((a) => a.startsWith('--price-only='))?.slice('--price-only='.length).split(',');
+
 export async function runPriceBenchmark(log: (s: string) => void, options: { large?: boolean } = {}): Promise<{ rows: PriceRow[]; curve: CurveRow[]; targets: TargetRow[]; timings: Record<string, string> }> {
   const rows: PriceRow[] = [];
   const curve: CurveRow[] = [];
   const targets: TargetRow[] = [];
   const timings: Record<string, string> = {};
-  const catalogs = priceCatalogs();
+  const catalogs = priceCatalogs().filter((c) => !PRICE_ONLY || PRICE_ONLY.includes(c.name));
   if (!catalogs.length) log('skip price: ../shared/data/price absent');
   // The encoder loads once per page: not part of any training time below.
   // A first training also compiles the hot loops (JIT): timed runs start warm.
@@ -123,7 +126,7 @@ export async function runPriceBenchmark(log: (s: string) => void, options: { lar
     const agreement = suggestions.reduce((a, s, i) => a + s.comparables.slice(0, 5).filter((c) => (c.category ?? '') === testLeaves[i]).length / Math.max(1, Math.min(5, s.comparables.length)), 0) / test.length;
     const low = suggestions.filter((s) => s.confidence === 'low').length / test.length;
     rows.push({ dataset, method: 'storecast predictPrice', rmsle: error, ratio: error / ridgeError, coverage80: cover, widthRatio, agreement, lowConfidence: low, note: `stacker: ${model.metrics.stacker}; CV RMSLE ${model.metrics.validationRmsle.toFixed(3)}; members ${Object.entries(model.metrics.memberRmsle).map(([k, v]) => `${k} ${v}`).join(', ')}` });
-    log(`${dataset}: storecast ${error.toFixed(3)} vs ridge ${ridgeError.toFixed(3)} (ratio ${(error / ridgeError).toFixed(3)}), coverage ${cover.toFixed(3)}, width ${widthRatio.toFixed(2)}×RMSLE, agreement ${agreement.toFixed(3)} vs ${referenceAgreement.toFixed(3)}, low ${low.toFixed(3)}, train ${trainSeconds.toFixed(1)} s, ${perSecond.toFixed(0)}/s`);
+    log(`${dataset}: storecast ${error.toFixed(3)} vs ridge ${ridgeError.toFixed(3)} (ratio ${(error / ridgeError).toFixed(3)}), coverage ${cover.toFixed(3)}, width ${widthRatio.toFixed(2)}×RMSLE, agreement ${agreement.toFixed(3)} vs ${referenceAgreement.toFixed(3)}, low ${low.toFixed(3)}, train ${trainSeconds.toFixed(1)} s, ${perSecond.toFixed(0)}/s; ${rows[rows.length - 1].note}`);
     timings[`${dataset}: train (${train.length} products, Node, encoder loaded, cold embedding cache)`] = `${trainSeconds.toFixed(1)} s (${(trainSeconds * 1000 / train.length).toFixed(1)} s per 1,000)`;
     timings[`${dataset}: predictPrice (Node)`] = `${perSecond.toFixed(0)} predictions/s`;
     const ok = (b: boolean): string => (b ? 'met' : 'missed');
@@ -137,7 +140,7 @@ export async function runPriceBenchmark(log: (s: string) => void, options: { lar
     model.dispose();
 
     // Learning curve: the same test set, models trained on random subsets of the training split.
-    for (const size of [...CURVE_SIZES.filter((s) => s < train.length), train.length]) {
+    for (const size of PRICE_ONLY ? [] : [...CURVE_SIZES.filter((s) => s < train.length), train.length]) {
       let storecast = error;
       let ridge = ridgeError;
       let byMedian = rmsle(actual, medianPredicted);

@@ -1,4 +1,5 @@
 // npm run bench [-- forecast|price|pricing|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
+// Iterating: --forecast-only=m4,walmart,… and --price-only=superstore,superstore_zh,… run parts and write nothing.
 // --r-slow also runs R's ets()/auto.arima() on M4 Hourly (hours on one core; run on every core, each series cached in .cache/r-forecasts as it is done, so a stopped run resumes).
 import { runForecastBenchmark } from './forecast.js';
 import { runPriceBenchmark } from './price.js';
@@ -35,7 +36,8 @@ if (all || wanted.includes('price')) {
     '### Speed (Node, this machine)',
     table(['timing', 'value'], Object.entries(timings).map(([k, v]) => [k, v])),
   ].join('\n\n');
-  writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
+  // A partial run (--price-only=…) is for iterating: it logs, and leaves RESULTS.md as it was.
+  if (!process.argv.some((a) => a.startsWith('--price-only='))) writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
 }
 
 if (all || wanted.includes('pricing')) {

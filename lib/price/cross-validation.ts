@@ -190,11 +190,11 @@ export async function crossValidateEncoderRidge(p: Prepared, features: ProductFe
  * Stage 4c: hybrid neighbours of every catalog product among the other folds' products, the fusion
  * weight and the temperature chosen by the neighbour estimate's error.
  */
-export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, signal: AbortSignal | undefined, progress: ProgressReporter, index = new LexicalIndex(features.map((f) => f.lexical))): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
+export async function crossValidateNeighbours(p: Prepared, priced: Product[], features: ProductFeatures[], embeddings: Float32Array, dims: number, coverage: Float32Array, signal: AbortSignal | undefined, progress: ProgressReporter, index = new LexicalIndex(features.map((f) => f.lexical))): Promise<{ candidates: Candidate[][]; lexicalWeight: number; temperature: number; baseline: number; index: LexicalIndex }> {
   const n = priced.length;
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
-  const catalog = { embeddings, dims, lexical, index };
+  const catalog = { embeddings, dims, lexical, index, coverage };
   const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
   const keys = priced.map((q) => titleKey(q.title));
   const candidates: Candidate[][] = [];
@@ -205,7 +205,7 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
     // Out of fold like every other member: the product's own fold (itself, its near-duplicate group)
     // and any catalog twin with the same title never count as its neighbour. (Leave-one-out would see
     // more of the catalog than the other members' fold models and win the stack unfairly.)
-    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i] }, catalog, baseline, (j) => p.fold[j] === p.fold[i] || keys[j] === keys[i]));
+    candidates.push(candidateScores({ lexical: lexical[i], embedding: embeddings.subarray(i * dims, (i + 1) * dims), embeddingCandidates: embedded[i], coverage: coverage[i] }, catalog, baseline, (j) => p.fold[j] === p.fold[i] || keys[j] === keys[i]));
   }
   let lexicalWeight = LEXICAL_WEIGHTS[1];
   let temperature = DEFAULT_TEMPERATURE;

@@ -1,6 +1,7 @@
 import { addHashedGroup, hash32, signedLog, words, type SparseRow } from './features.js';
 import { UNIT_KINDS, quantitiesByKind, quantityTokens, type UnitKind } from './units.js';
 import type { Product } from './types.js';
+import { scriptCoverage, scriptOf } from '../text/scripts.js';
 
 /**
  * The one featurizer: training, cross-validation and prediction all read products through it.
@@ -115,22 +116,6 @@ function lexicalFeatures(p: Product): Map<number, number> {
 }
 
 const quantityText = (p: Product): string => [p.title, p.description?.slice(0, DESCRIPTION_CHARS) ?? ''].join(' \n ');
-
-/** Dominant script of a text: the Unicode script of most of its letters. */
-export function scriptOf(text: string): string {
-  const counts = new Map<string, number>();
-  for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    const script = /\p{Script=Latin}/u.test(ch) ? 'Latin' : /\p{Script=Han}/u.test(ch) ? 'Han' : /\p{Script=Arabic}/u.test(ch) ? 'Arabic' : /\p{Script=Cyrillic}/u.test(ch) ? 'Cyrillic'
-      : /\p{Script=Devanagari}/u.test(ch) ? 'Devanagari' : /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 'Japanese' : /\p{Script=Hangul}/u.test(ch) ? 'Hangul' : /\p{Script=Greek}/u.test(ch) ? 'Greek'
-        : /\p{Script=Hebrew}/u.test(ch) ? 'Hebrew' : /\p{Script=Thai}/u.test(ch) ? 'Thai' : 'Other';
-    counts.set(script, (counts.get(script) ?? 0) + 1);
-  }
-  let best = 'None';
-  let most = 0;
-  for (const [s, c] of counts) if (c > most) { best = s; most = c; }
-  return best;
-}
 
 /** Adds a value to a keyed list (in place: catalogs of 50,000 products). */
 export function append<K>(lists: Map<K, number[]>, key: K, value: number): void {
@@ -260,6 +245,19 @@ export function featurize(p: Product, s: FeaturizerState, raw: RawFeatures = raw
 /** Scale of the dense slots next to unit-length TF-IDF rows. */
 const DENSE_WEIGHT = 0.3;
 const clip = (v: number): number => Math.max(-4, Math.min(4, v));
+
+/**
+ * Share of a title's words the encoder can read (scripts.ts): 1 when `scripts` is absent (the
+ * encoder reads every script). A Set is reused across a catalog.
+ */
+export function encoderCoverage(title: string, scripts: ReadonlySet<string> | undefined): number {
+  return scripts ? scriptCoverage(title.slice(0, ENCODER_TITLE_CHARS), scripts) : 1;
+}
+
+export function encoderCoverages(titles: string[], scripts: readonly string[] | undefined): Float32Array {
+  const set = scripts && new Set(scripts);
+  return Float32Array.from(titles, (t) => encoderCoverage(t, set));
+}
 
 /** What the text encoder reads: the head of the title and the category's last level. */
 export function encoderText(p: Product): string {

@@ -3,7 +3,7 @@ import { embedText } from '../text/index.js';
 import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
 import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
-import { encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
+import { encoderCoverage, encoderCoverages, encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { predictRidge } from './ridge.js';
 import { mlpRowReader, predictMlp, type MlpWeights } from './mlp.js';
 import { LexicalIndex, candidateScores, embeddingCandidates, rankCandidates, type Candidate, type Neighbour, type NeighbourCatalog } from './neighbours.js';
@@ -55,6 +55,8 @@ export interface CatalogState {
 export interface PriceModelState {
   encoderId: string;
   encoder?: EncoderOptions;
+  /** Scripts the encoder reads (Encoder.scripts); absent: every script (and models saved before it was recorded). */
+  encoderScripts?: string[];
   createdAt: string;
   featurizer: FeaturizerState;
   ridge: { weights: Float32Array; intercept: number; lambda: number };
@@ -126,7 +128,7 @@ export class PriceModelImpl implements PriceModel {
 
   #neighbourCatalog(): NeighbourCatalog {
     const c = this.state.catalog;
-    this.#neighbourIndex ??= { embeddings: c.embeddings, dims: c.dims, lexical: c.lexical, index: new LexicalIndex(c.lexical) };
+    this.#neighbourIndex ??= { embeddings: c.embeddings, dims: c.dims, lexical: c.lexical, index: new LexicalIndex(c.lexical), coverage: encoderCoverages(c.titles, this.state.encoderScripts) };
     return this.#neighbourIndex;
   }
 
@@ -179,13 +181,14 @@ export class PriceModelImpl implements PriceModel {
     const candidates = await embeddingCandidates(queries, s.catalog.embeddings, dims, EMBEDDING_CANDIDATES + 1);
     const catalog = this.#neighbourCatalog();
     const features = products.map((p) => featurize(p, s.featurizer));
+    const readable = s.encoderScripts && new Set(s.encoderScripts);
     const scored = products.map((p, i): Scored => {
       const self = this.#catalogIndex(p);
       const selfTitle = titleKey(p.title);
       this.#titleKeys ??= s.catalog.titles.map(titleKey);
       const keys = this.#titleKeys;
       const exclude = (j: number): boolean => j === self || keys[j] === selfTitle;
-      const scoredCandidates = candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i] }, catalog, s.embeddingBaseline, exclude);
+      const scoredCandidates = candidateScores({ lexical: features[i].lexical, embedding: queries.subarray(i * dims, (i + 1) * dims), embeddingCandidates: candidates[i], coverage: encoderCoverage(p.title, readable) }, catalog, s.embeddingBaseline, exclude);
       const neighbours = rankCandidates(scoredCandidates, s.lexicalWeight, Math.max(NEIGHBOURS, 50));
       const nearest = neighbours.slice(0, NEIGHBOURS);
       const stats = neighbourStats(nearest, s.catalog.logPrices, s.categoryMedians.global, s.temperature);

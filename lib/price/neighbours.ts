@@ -147,6 +147,8 @@ export interface NeighbourCatalog {
   dims: number;
   lexical: SparseRow[];
   index: LexicalIndex;
+  /** Per product, the share of its title the encoder can read (featurizer.ts `encoderCoverage`). */
+  coverage: Float32Array;
 }
 
 /** Rows of the `k` largest scores (ties at the threshold may add a few). */
@@ -161,11 +163,15 @@ function topEntries(scores: LexicalScores, k: number): Int32Array {
   return Int32Array.from(out);
 }
 
-/** A candidate neighbour with both similarities (the embedding one rescaled). */
-export interface Candidate { index: number; lexical: number; embedding: number }
+/**
+ * A candidate neighbour with both similarities (the embedding one rescaled) and how far the
+ * embedding one can be trusted: the smaller of the two titles' encoder coverage (1 when the encoder
+ * reads both titles' scripts).
+ */
+export interface Candidate { index: number; lexical: number; embedding: number; trust: number }
 
 /** The union of a query's best lexical and embedding candidates, each scored by both similarities; `exclude` drops the product itself. */
-export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array; cosines: Float32Array } }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
+export function candidateScores(query: { lexical: SparseRow; embedding: Float32Array; embeddingCandidates: { indices: Int32Array; cosines: Float32Array }; coverage: number }, catalog: NeighbourCatalog, embeddingBaselineValue: number, exclude: (i: number) => boolean): Candidate[] {
   const lexicalScores = catalog.index.scores(query.lexical);
   // The embedding candidates come with their cosines (from the batched matMul); only lexical-only candidates need a dot product here.
   const cosines = new Map<number, number>();
@@ -180,14 +186,17 @@ export function candidateScores(query: { lexical: SparseRow; embedding: Float32A
       cosine = 0;
       for (let d = 0, o = i * dims; d < dims; d++) cosine += query.embedding[d] * catalog.embeddings[o + d];
     }
-    out.push({ index: i, lexical: lexicalScores.get(i), embedding: rescaledEmbedding(cosine, embeddingBaselineValue) });
+    out.push({ index: i, lexical: lexicalScores.get(i), embedding: rescaledEmbedding(cosine, embeddingBaselineValue), trust: Math.min(query.coverage, catalog.coverage[i]) });
   }
   return out;
 }
 
-/** Ranks candidates by the fused score. */
+/**
+ * Ranks candidates by the fused score. The embedding's share, 1 − lexicalWeight, shrinks with the
+ * pair's trust: titles the encoder cannot read are matched by their words and characters.
+ */
 export function rankCandidates(candidates: Candidate[], lexicalWeight: number, k: number): Neighbour[] {
-  return candidates.map((c) => ({ index: c.index, similarity: lexicalWeight * c.lexical + (1 - lexicalWeight) * c.embedding }))
+  return candidates.map((c) => { const e = (1 - lexicalWeight) * c.trust; return { index: c.index, similarity: (1 - e) * c.lexical + e * c.embedding }; })
     .sort((a, b) => b.similarity - a.similarity || a.index - b.index).slice(0, k);
 }
 

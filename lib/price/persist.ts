@@ -64,6 +64,7 @@ export async function encodeModel(s: PriceModelState): Promise<Uint8Array> {
     mlps: s.mlps.map((m) => ({ table: quantised(m.table, m.hidden), bias1: add(m.bias1), kernel2: add(m.kernel2), bias2: add(m.bias2), kernel3: add(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })),
     target: s.target,
     lexicalWeight: s.lexicalWeight,
+    ...(s.encoderScripts ? { encoderScripts: s.encoderScripts } : {}),
     temperature: s.temperature,
     embeddingBaseline: s.embeddingBaseline,
     categoryMedians: s.categoryMedians,
@@ -138,6 +139,7 @@ export async function decodeModel(bytes: Uint8Array, source: string): Promise<Pr
       mlps: manifest.mlps.map((m: any) => ({ table: dequantised(m.table), bias1: f32(m.bias1), kernel2: f32(m.kernel2), bias2: f32(m.bias2), kernel3: f32(m.kernel3), bias3: m.bias3, inputs: m.inputs, hidden: m.hidden, input: m.input, binary: m.binary })), // eslint-disable-line @typescript-eslint/no-explicit-any
       target: manifest.target,
       lexicalWeight: manifest.lexicalWeight,
+      ...(manifest.encoderScripts ? { encoderScripts: manifest.encoderScripts } : {}),
       temperature: manifest.temperature,
       embeddingBaseline: manifest.embeddingBaseline,
       categoryMedians: manifest.categoryMedians,

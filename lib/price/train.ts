@@ -2,7 +2,7 @@ import { throwIfAborted, breather, invalidInput } from '../errors.js';
 import { embedText } from '../text/index.js';
 import { loadEncoder, type Encoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type ProgressReporter } from '../progress.js';
-import { encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
+import { encoderCoverages, encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEAR_DUPLICATE, NEIGHBOURS, adjustedNeighbourEstimate, keepNearDuplicatePrices, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
 import { LexicalIndex, rankCandidates } from './neighbours.js';
@@ -98,7 +98,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   // Cached texts report nothing: the phase is done all the same.
   progress.finish('embed');
   const encoderRidge = await crossValidateEncoderRidge(p, features, embeddings, dims, signal, progress);
-  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, signal, progress, lexicalIndex);
+  const neighbours = await crossValidateNeighbours(p, priced, features, embeddings, dims, encoderCoverages(priced.map((q) => q.title), encoder.scripts), signal, progress, lexicalIndex);
 
   progress.report('stack', 0, 1, 'steps');
   const leaves = priced.map(leafCategory);
@@ -167,6 +167,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   return new PriceModelImpl({
     encoderId,
     encoder: options.encoder,
+    ...(encoder.scripts ? { encoderScripts: [...encoder.scripts] } : {}),
     createdAt: new Date().toISOString(),
     featurizer,
     ridge: ridge.ridge,

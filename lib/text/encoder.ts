@@ -4,6 +4,7 @@ import { defaultModelBase, diagnoseServedFile, readJson, readModelFile, verifySh
 import { probeWebGpu } from '../runtime/probe.js';
 import { progressReporter, type LongTaskOptions } from '../progress.js';
 import { createUseRunner, USE_TOKENIZER, type UseModelConfig } from './use-encoder.js';
+import { vocabularyScripts } from './scripts.js';
 
 /** The encoder shipped in public/models/: Universal Sentence Encoder lite, int8 weights. */
 export const DEFAULT_ENCODER = 'storecast-use-lite';
@@ -40,6 +41,11 @@ export interface Encoder {
    * embedText sorts by it so that a batch is padded as little as possible. Absent: characters.
    */
   tokenCount?(text: string): number;
+  /**
+   * Writing scripts its vocabulary covers ('Latin', 'Han', ...; scripts.ts): text in other scripts
+   * reaches the model as unknown pieces. Absent where every script is readable (byte-level vocabularies).
+   */
+  scripts?: readonly string[];
 }
 
 export type WeightsDtype = 'q8' | 'uint8' | 'fp32';
@@ -148,7 +154,22 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  return { id: `${model}@${weightsHash}`, device, dtype, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}) };
+  const scripts = readableScripts(files.get('tokenizer.json')!);
+  return { id: `${model}@${weightsHash}`, device, dtype, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}), ...(scripts ? { scripts } : {}) };
+}
+
+/** The scripts a tokenizer.json's vocabulary covers; undefined for byte-level vocabularies (they read any script) or an unreadable file. */
+function readableScripts(tokenizerJson: Uint8Array): string[] | undefined {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(tokenizerJson)) as { model?: { vocab?: Array<[string, number]> | Record<string, number> }; pre_tokenizer?: { type?: string; pretokenizers?: Array<{ type?: string }> } };
+    const pre = parsed.pre_tokenizer;
+    if (pre?.type === 'ByteLevel' || pre?.pretokenizers?.some((p) => p.type === 'ByteLevel')) return undefined;
+    const vocab = parsed.model?.vocab;
+    if (!vocab) return undefined;
+    return vocabularyScripts(Array.isArray(vocab) ? vocab.map(([piece]) => piece) : Object.keys(vocab));
+  } catch {
+    return undefined;
+  }
 }
 
 async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: WeightsDtype, device: string): Promise<Encoder['run']> {

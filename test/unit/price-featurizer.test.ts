@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuantities, quantitiesByKind } from '../../lib/price/units.js';
-import { featurize, fitFeaturizer, scriptOf, encoderText } from '../../lib/price/featurizer.js';
+import { featurize, fitFeaturizer, encoderText } from '../../lib/price/featurizer.js';
+import { scriptOf } from '../../lib/text/scripts.js';
 import type { Product } from '../../lib/index.js';
 
 const quantities = (text: string): Record<string, number> => Object.fromEntries(quantitiesByKind(text));

@@ -6,6 +6,7 @@ import { MEMBER_NAMES, NEAR_DUPLICATE, adjustedNeighbourEstimate, keepNearDuplic
 import { chooseStacker } from '../../lib/price/stack.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
 import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
+import { rankCandidates } from '../../lib/price/neighbours.js';
 import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
 import { withEditedManifest } from '../helpers.js';
 
@@ -33,13 +34,24 @@ describe('ridge-adjusted neighbours member', () => {
   });
 
   it('takes a near-duplicate neighbour\'s price as it is, and moves the others by the ridge', () => {
-    const candidates = [{ index: 0, lexical: NEAR_DUPLICATE + 0.05, embedding: 0.9 }, { index: 1, lexical: NEAR_DUPLICATE - 0.05, embedding: 0.9 }];
+    const candidates = [{ index: 0, lexical: NEAR_DUPLICATE + 0.05, embedding: 0.9, trust: 1 }, { index: 1, lexical: NEAR_DUPLICATE - 0.05, embedding: 0.9, trust: 1 }];
     const difference = keepNearDuplicatePrices(candidates, () => 0.5);
     expect(difference(0)).toBe(0);
     expect(difference(1)).toBe(0.5);
     const logPrices = [Math.log1p(10), Math.log1p(40)];
     const neighbours = [{ index: 0, similarity: 0.9 }, { index: 1, similarity: 0.9 }];
     expect(adjustedNeighbourEstimate(neighbours, logPrices, difference, 0)).toBeCloseTo((logPrices[0] + logPrices[1] + 0.5) / 2, 12);
+  });
+
+  it('fuses the two similarities only as far as the encoder reads both titles (trust), else ranks by the lexical one', () => {
+    const candidates = (trust: number) => [{ index: 0, lexical: 0.6, embedding: 0.1, trust }, { index: 1, lexical: 0.3, embedding: 0.9, trust }];
+    // Trusted embeddings: 0.5 × 0.6 + 0.5 × 0.1 = 0.35 < 0.5 × 0.3 + 0.5 × 0.9 = 0.6.
+    expect(rankCandidates(candidates(1), 0.5, 2).map((n) => n.index)).toEqual([1, 0]);
+    expect(rankCandidates(candidates(1), 0.5, 2)[0].similarity).toBeCloseTo(0.6, 12);
+    // Unreadable titles: the lexical similarity alone.
+    const unread = rankCandidates(candidates(0), 0.5, 2);
+    expect(unread.map((n) => n.index)).toEqual([0, 1]);
+    expect(unread[0].similarity).toBeCloseTo(0.6, 12);
   });
 
   it('is a stacked member, out of fold: a product\'s own price never moves its value', async () => {

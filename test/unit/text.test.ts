@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { embedText, cosineSimilarity, StorecastError, clearEmbeddingCache, loadEncoder, env } from '../../lib/index.js';
 import { encoderThreadCount } from '../../lib/config.js';
 import { memoryCacheSize } from '../../lib/text/cache.js';
+import { scriptCoverage } from '../../lib/text/scripts.js';
 
 const MODELS = new URL('../../public/models/', import.meta.url).pathname;
 
@@ -20,6 +21,17 @@ describe('embedText with the shipped int8 encoder (Node, onnxruntime CPU)', () =
     expect(phone).toHaveLength(512);
     expect(Math.hypot(...phone)).toBeCloseTo(1, 4);
     expect(cosineSimilarity(phone, phone2)).toBeGreaterThan(cosineSimilarity(phone, sofa));
+  });
+
+  it('knows which scripts it reads: the shipped vocabulary is Latin only, so a Chinese word counts as unread', async () => {
+    const encoder = await loadEncoder();
+    expect(encoder.scripts).toEqual(['Latin']);
+    const latin = new Set(encoder.scripts);
+    expect(scriptCoverage('Wireless mouse M325', latin)).toBe(1);
+    expect(scriptCoverage('Avery 508 标签', latin)).toBe(0.5); // one Latin word, one two-character Chinese word
+    expect(scriptCoverage('无线鼠标', latin)).toBe(0);
+    expect(scriptCoverage('ملف حلقي Avery', latin)).toBeCloseTo(1 / 3, 12);
+    expect(scriptCoverage('#10 4 1/8"', latin)).toBe(1); // numbers and symbols belong to no script
   });
 
   it('caches by model and text: a second call does not re-encode and returns equal vectors', async () => {

@@ -239,7 +239,7 @@ def overlap_cell(metrics):
 def write_readme(state, ckpt):
     m = state.get('metrics') or {}
     rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
-    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h.get('lr', 1e-3):g} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
+    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h.get('lr', 1e-3):g} | {h.get('neighbour_batches', 0):.0%} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
     files = '\n'.join(f"| {f} | {v['bytes']} | `{v['sha256']}` |" for f, v in state.get('files', {}).items())
     titles = m.get('all product titles (catalog, variants, generated)', {})
     verdict = 'reaches' if titles.get('spearman', 0) >= SHIP_SPEARMAN and m.get('catalog titles (real listings)', {}).get('spearman', 0) >= SHIP_SPEARMAN else 'does not reach'
@@ -272,8 +272,8 @@ cosine = between the student's and the teacher's vector of the same text.
 {rows}
 
 ## Sessions
-| session | ended (UTC) | FFN | peak learning rate | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| session | ended (UTC) | FFN | peak learning rate | neighbourhood batches | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {hist}
 
 ## Continue
@@ -419,6 +419,25 @@ def check_blas():
         print('warning: slow BLAS (reference BLAS?). Use OpenBLAS for this process: LD_LIBRARY_PATH=.cache/openblas/root/usr/lib/x86_64-linux-gnu/openblas-serial (tools/encoder/README.md)', flush=True)
 
 # ---------------------------------------------------------------- main
+NEIGHBOURHOOD = 1024
+
+def mix_neighbour_batches(groups, train_idx, sources, vectors, share, batch, rnd):
+    """Replaces `share` of the batches with neighbourhood batches: an anchor title (catalog or generated),
+    its NEIGHBOURHOOD nearest training lines by teacher cosine, `batch` of them at random. The rest stay
+    length-bucketed random batches (the broad structure). Built lazily, one anchor at a time."""
+    pool = np.array(sorted(set(train_idx)), np.int64)
+    matrix = vectors[pool]
+    anchors = [i for i in pool.tolist() if sources[i] in ('catalog-title', 'catalog-variant', 'generated-title')]
+    def neighbourhood():
+        a = rnd.choice(anchors)
+        sims = matrix @ vectors[a]
+        near = np.argpartition(-sims, NEIGHBOURHOOD)[:NEIGHBOURHOOD]
+        return [int(pool[j]) for j in rnd.sample(near.tolist(), batch)]
+    count = int(round(len(groups) * share))
+    marked = set(rnd.sample(range(len(groups)), count))
+    # A generator: each neighbourhood costs one matrix-vector product, paid when its batch comes up.
+    return (neighbourhood() if g in marked else chunk for g, chunk in enumerate(groups))
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--dir', default=os.path.join(ROOT, '.cache/encoder'))
@@ -438,6 +457,10 @@ def main():
                          'the ship criterion is measured on catalog titles, which are 13%% of the corpus')
     ap.add_argument('--ffn', type=int, default=0,
                     help='feed-forward units: with --fresh, the new student\'s; with --resume, widen the checkpoint\'s blocks to this many (function-preserving) before training')
+    ap.add_argument('--neighbour-batches', type=float, default=0.0,
+                    help='share of batches drawn from one neighbourhood: a random title\'s 1,024 nearest training lines by the teacher\'s '
+                         'vectors, 128 of them at random; their in-batch similarities are all high, as within one catalog, '
+                         'so the relational loss trains the fine ranking the ship criterion measures')
     ap.add_argument('--save-every', type=float, default=10, help='minutes between intermediate checkpoints')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
@@ -504,7 +527,7 @@ def main():
         stop['now'] = True
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    state.update({'batch': args.batch, 'sim_weight': args.sim_weight, 'lr': args.lr, 'catalog_repeat': args.catalog_repeat,
+    state.update({'batch': args.batch, 'sim_weight': args.sim_weight, 'lr': args.lr, 'catalog_repeat': args.catalog_repeat, 'neighbour_batches': args.neighbour_batches,
                   'corpus': {'sha256': stats['sha256'], 'total': stats['total'], 'heldOut': stats['heldOut']}})
 
     def checkpoint(final):
@@ -518,7 +541,7 @@ def main():
             print_metrics(metrics)
             state['metrics'] = metrics
             state['metrics_at_step'] = state['step']
-            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ffn': model.ffn, 'lr': args.lr, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
+            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ffn': model.ffn, 'lr': args.lr, 'neighbour_batches': args.neighbour_batches, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
                                      'minutes': round(state['minutes'], 1), 'steps': state['step'], 'examples': state['examples'],
                                      'catalog_spearman': metrics.get('catalog titles (real listings)', {}).get('spearman', float('nan')),
                                      'titles_spearman': metrics.get('all product titles (catalog, variants, generated)', {}).get('spearman', float('nan')),
@@ -539,7 +562,10 @@ def main():
         order = sorted(train_idx, key=lambda i: (len(ids[i]), rnd.random()))
         groups = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
         rnd.shuffle(groups)
-        print(f'pass over {len(train_idx)} training lines ({len(groups)} batches)', flush=True)
+        batches = len(groups)
+        if args.neighbour_batches > 0:
+            groups = mix_neighbour_batches(groups, train_idx, sources, teacher.vectors, args.neighbour_batches, args.batch, rnd)
+        print(f'pass over {len(train_idx)} training lines ({batches} batches, {args.neighbour_batches:.0%} of them neighbourhoods)', flush=True)
         for chunk in groups:
             now = time.time()
             if stop['now'] or now - started > budget:

@@ -1,0 +1,84 @@
+/**
+ * Writing scripts of text, and how much of a text a text encoder can read. An encoder whose
+ * vocabulary has no pieces of a script (the shipped one has no Chinese characters and 7 Arabic
+ * letters among 8,000 pieces) maps words in that script to "unknown" or to single letters: their
+ * vectors say nothing about those words, and similarities between such texts rest on the few Latin
+ * words (brands, model numbers) they share. Callers use `scriptCoverage` to trust the vectors only as
+ * far as the encoder can read the text.
+ */
+
+const SCRIPTS: Array<[string, RegExp]> = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Han', /\p{Script=Han}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Japanese', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
+  ['Hangul', /\p{Script=Hangul}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Thai', /\p{Script=Thai}/u],
+];
+const LETTER = /\p{L}/u;
+
+/** The script of one letter ('Other' for scripts not listed above), undefined for a non-letter. */
+export function scriptOfLetter(ch: string): string | undefined {
+  if (!LETTER.test(ch)) return undefined;
+  for (const [name, pattern] of SCRIPTS) if (pattern.test(ch)) return name;
+  return 'Other';
+}
+
+/** Dominant script of a text: the script of most of its letters ('None' without letters). */
+export function scriptOf(text: string): string {
+  const counts = new Map<string, number>();
+  for (const ch of text) {
+    const script = scriptOfLetter(ch);
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  let best = 'None';
+  let most = 0;
+  for (const [s, c] of counts) if (c > most) { best = s; most = c; }
+  return best;
+}
+
+/** Vocabulary pieces a script needs before an encoder counts as reading it (a few stray letters do not). */
+export const MIN_SCRIPT_PIECES = 100;
+
+/** Scripts an encoder's vocabulary covers: those with at least MIN_SCRIPT_PIECES pieces. */
+export function vocabularyScripts(pieces: Iterable<string>): string[] {
+  const counts = new Map<string, number>();
+  for (const piece of pieces) {
+    const script = scriptOf(piece);
+    if (script !== 'None') counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return [...counts].filter(([, c]) => c >= MIN_SCRIPT_PIECES).map(([s]) => s).sort();
+}
+
+/** Han and kana write a word in about two characters: a run of them counts as half its length in words. */
+const CHARACTERS_PER_WORD: Record<string, number> = { Han: 2, Japanese: 2 };
+
+/**
+ * Share of a text's words written in `scripts` (0–1). Words are runs of letters in one script;
+ * numbers and symbols are script-neutral and do not count; a text without letters is fully covered.
+ */
+export function scriptCoverage(text: string, scripts: ReadonlySet<string>): number {
+  let covered = 0;
+  let total = 0;
+  let run = '';
+  let length = 0;
+  const close = (): void => {
+    if (!run) return;
+    const words = Math.ceil(length / (CHARACTERS_PER_WORD[run] ?? Infinity)) || 1;
+    total += words;
+    if (scripts.has(run)) covered += words;
+    run = '';
+    length = 0;
+  };
+  for (const ch of text) {
+    const script = scriptOfLetter(ch);
+    if (script !== run) close();
+    if (script) { run = script; length++; }
+  }
+  close();
+  return total ? covered / total : 1;
+}
