@@ -419,11 +419,9 @@ def check_blas():
         print('warning: slow BLAS (reference BLAS?). Use OpenBLAS for this process: LD_LIBRARY_PATH=.cache/openblas/root/usr/lib/x86_64-linux-gnu/openblas-serial (tools/encoder/README.md)', flush=True)
 
 # ---------------------------------------------------------------- main
-NEIGHBOURHOOD = 1024
-
-def mix_neighbour_batches(groups, train_idx, sources, vectors, share, batch, rnd):
+def mix_neighbour_batches(groups, train_idx, sources, vectors, share, batch, rnd, size):
     """Replaces `share` of the batches with neighbourhood batches: an anchor title (catalog or generated),
-    its NEIGHBOURHOOD nearest training lines by teacher cosine, `batch` of them at random. The rest stay
+    its `size` nearest training lines by teacher cosine, `batch` of them at random. The rest stay
     length-bucketed random batches (the broad structure). Built lazily, one anchor at a time."""
     pool = np.array(sorted(set(train_idx)), np.int64)
     matrix = vectors[pool]
@@ -431,7 +429,7 @@ def mix_neighbour_batches(groups, train_idx, sources, vectors, share, batch, rnd
     def neighbourhood():
         a = rnd.choice(anchors)
         sims = matrix @ vectors[a]
-        near = np.argpartition(-sims, NEIGHBOURHOOD)[:NEIGHBOURHOOD]
+        near = np.argpartition(-sims, size)[:size]
         return [int(pool[j]) for j in rnd.sample(near.tolist(), batch)]
     count = int(round(len(groups) * share))
     marked = set(rnd.sample(range(len(groups)), count))
@@ -458,9 +456,10 @@ def main():
     ap.add_argument('--ffn', type=int, default=0,
                     help='feed-forward units: with --fresh, the new student\'s; with --resume, widen the checkpoint\'s blocks to this many (function-preserving) before training')
     ap.add_argument('--neighbour-batches', type=float, default=0.0,
-                    help='share of batches drawn from one neighbourhood: a random title\'s 1,024 nearest training lines by the teacher\'s '
+                    help='share of batches drawn from one neighbourhood: a random title\'s --neighbourhood nearest training lines by the teacher\'s '
                          'vectors, 128 of them at random; their in-batch similarities are all high, as within one catalog, '
                          'so the relational loss trains the fine ranking the ship criterion measures')
+    ap.add_argument('--neighbourhood', type=int, default=1024, help='lines in a neighbourhood a neighbourhood batch samples from')
     ap.add_argument('--save-every', type=float, default=10, help='minutes between intermediate checkpoints')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('THREADS', '1')))
@@ -527,7 +526,7 @@ def main():
         stop['now'] = True
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    state.update({'batch': args.batch, 'sim_weight': args.sim_weight, 'lr': args.lr, 'catalog_repeat': args.catalog_repeat, 'neighbour_batches': args.neighbour_batches,
+    state.update({'batch': args.batch, 'sim_weight': args.sim_weight, 'lr': args.lr, 'catalog_repeat': args.catalog_repeat, 'neighbour_batches': args.neighbour_batches, 'neighbourhood': args.neighbourhood,
                   'corpus': {'sha256': stats['sha256'], 'total': stats['total'], 'heldOut': stats['heldOut']}})
 
     def checkpoint(final):
@@ -541,7 +540,7 @@ def main():
             print_metrics(metrics)
             state['metrics'] = metrics
             state['metrics_at_step'] = state['step']
-            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ffn': model.ffn, 'lr': args.lr, 'neighbour_batches': args.neighbour_batches, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
+            state['history'].append({'session': session, 'catalog_repeat': args.catalog_repeat, 'ffn': model.ffn, 'lr': args.lr, 'neighbour_batches': args.neighbour_batches, 'neighbourhood': args.neighbourhood, 'ended': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'),
                                      'minutes': round(state['minutes'], 1), 'steps': state['step'], 'examples': state['examples'],
                                      'catalog_spearman': metrics.get('catalog titles (real listings)', {}).get('spearman', float('nan')),
                                      'titles_spearman': metrics.get('all product titles (catalog, variants, generated)', {}).get('spearman', float('nan')),
@@ -564,7 +563,7 @@ def main():
         rnd.shuffle(groups)
         batches = len(groups)
         if args.neighbour_batches > 0:
-            groups = mix_neighbour_batches(groups, train_idx, sources, teacher.vectors, args.neighbour_batches, args.batch, rnd)
+            groups = mix_neighbour_batches(groups, train_idx, sources, teacher.vectors, args.neighbour_batches, args.batch, rnd, args.neighbourhood)
         print(f'pass over {len(train_idx)} training lines ({batches} batches, {args.neighbour_batches:.0%} of them neighbourhoods)', flush=True)
         for chunk in groups:
             now = time.time()
