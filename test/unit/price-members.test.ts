@@ -5,7 +5,7 @@ import { loadTf } from '../../lib/runtime/index.js';
 import { MEMBER_NAMES, NEAR_DUPLICATE, adjustedNeighbourEstimate, keepNearDuplicatePrices } from '../../lib/price/members.js';
 import { chooseStacker } from '../../lib/price/stack.js';
 import type { PriceModelImpl } from '../../lib/price/model.js';
-import { featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
+import { encoderCoverages, featurize, fitFeaturizer, sparseDimension } from '../../lib/price/featurizer.js';
 import { rankCandidates } from '../../lib/price/neighbours.js';
 import { fitRidge, predictRidge } from '../../lib/price/ridge.js';
 import { withEditedManifest } from '../helpers.js';
@@ -123,6 +123,28 @@ describe('ridge-adjusted neighbours member', () => {
     const plain = await predictPrice(test.slice(0, 10), { model });
     expect(adjusted.map((s) => s.price)).toEqual(plain.map((s) => s.price));
     model.dispose();
+  });
+
+  it('records the scripts its encoder reads: a partly Chinese catalog reloads to the same suggestions; a file without them still loads', async () => {
+    const words: Record<string, string> = { chair: '椅子', chairs: '椅子', paper: '纸张', mouse: '鼠标', binder: '活页夹', binders: '活页夹', phone: '电话', desk: '书桌', wireless: '无线', envelopes: '信封', labels: '标签', storage: '收纳', table: '桌子', bookcase: '书柜', accessories: '配件' };
+    const zh = (text: string): string => text.replace(/\p{L}+/gu, (w) => words[w.toLowerCase()] ?? w);
+    const catalog = products.slice(0, 240).map((p) => ({ ...p, title: zh(p.title) }));
+    const queries = products.slice(240, 260).map((p) => ({ ...p, title: zh(p.title) }));
+    const model = await trainPriceModel(catalog, { epochs: 1 }) as PriceModelImpl;
+    expect(model.state.encoderScripts).toEqual(['Latin']);
+    const coverage = encoderCoverages(catalog.map((p) => p.title), model.state.encoderScripts);
+    expect(Math.min(...coverage)).toBeLessThan(1);
+    const bytes = await model.toBytes();
+    const reloaded = await loadPriceModel(bytes);
+    const before = await predictPrice(queries, { model });
+    const after = await predictPrice(queries, { model: reloaded });
+    expect(after.map((s) => s.price)).toEqual(before.map((s) => s.price));
+    expect(after.map((s) => s.comparables.map((c) => c.title))).toEqual(before.map((s) => s.comparables.map((c) => c.title)));
+    // Saved before the scripts were recorded: the encoder is trusted on every title, as it was then.
+    const older = await loadPriceModel(withEditedManifest(bytes, (manifest) => { delete manifest.encoderScripts; })) as PriceModelImpl;
+    expect(older.state.encoderScripts).toBeUndefined();
+    expect((await predictPrice(queries, { model: older })).every((s) => Number.isFinite(s.price) && s.price > 0)).toBe(true);
+    for (const m of [model, reloaded, older]) m.dispose();
   });
 
   it('refuses a version-3 model (five members) with a message that says what changed and to retrain', async () => {
