@@ -236,10 +236,14 @@ def overlap_cell(metrics):
     v = metrics['top10_overlap']
     return '-' if v != v else format(v, '.3f')
 
+def neighbourhood_cell(h):
+    share = h.get('neighbour_batches', 0)
+    return f"{share:.0%} of {h.get('neighbourhood', 0):,}" if share else '0%'
+
 def write_readme(state, ckpt):
     m = state.get('metrics') or {}
     rows = '\n'.join(f"| {k} | {v['texts']} | {v['pairs']} | {v['spearman']:.4f} | {overlap_cell(v)} | {v['mean_cosine']:.4f} | {v['min_cosine']:.4f} |" for k, v in m.items())
-    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h.get('lr', 1e-3):g} | {h.get('neighbour_batches', 0):.0%} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
+    hist = '\n'.join(f"| {h['session']} | {h['ended']} | {h.get('ffn', FFN)} | {h.get('lr', 1e-3):g} | {neighbourhood_cell(h)} | {h['minutes']:.1f} | {h['steps']} | {h['examples']} | {h.get('catalog_spearman', float('nan')):.4f} | {h.get('titles_spearman', float('nan')):.4f} | {h.get('titles_mean_cosine', float('nan')):.4f} |" for h in state.get('history', []))
     files = '\n'.join(f"| {f} | {v['bytes']} | `{v['sha256']}` |" for f, v in state.get('files', {}).items())
     titles = m.get('all product titles (catalog, variants, generated)', {})
     verdict = 'reaches' if titles.get('spearman', 0) >= SHIP_SPEARMAN and m.get('catalog titles (real listings)', {}).get('spearman', 0) >= SHIP_SPEARMAN else 'does not reach'
@@ -272,7 +276,7 @@ cosine = between the student's and the teacher's vector of the same text.
 {rows}
 
 ## Sessions
-| session | ended (UTC) | FFN | peak learning rate | neighbourhood batches | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
+| session | ended (UTC) | FFN | peak learning rate | neighbourhood batches (of lines) | minutes | steps (total) | examples (total) | Spearman, catalog titles | Spearman, all titles | mean cosine, all titles |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {hist}
 
