@@ -154,22 +154,20 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     if (wasmProblem) throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on wasm: ${wasmProblem}`, { cause: error });
     throw new StorecastError('MODEL_LOAD_FAILED', `The text encoder '${model}' could not start on ${device}: ${error instanceof Error ? error.message : String(error)}. The model files may be corrupt or not a BERT-family feature-extraction model.`, { cause: error });
   }
-  const scripts = readableScripts(files.get('tokenizer.json')!);
+  const scripts = readableScripts(parseFile<TokenizerJson>('tokenizer.json'));
   return { id: `${model}@${weightsHash}`, device, dtype, dims: config.hidden_size ?? 0, maxTokens, run, ...(tokenCount ? { tokenCount } : {}), ...(scripts ? { scripts } : {}) };
 }
 
-/** The scripts a tokenizer.json's vocabulary covers; undefined for byte-level vocabularies (they read any script) or an unreadable file. */
-function readableScripts(tokenizerJson: Uint8Array): string[] | undefined {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(tokenizerJson)) as { model?: { vocab?: Array<[string, number]> | Record<string, number> }; pre_tokenizer?: { type?: string; pretokenizers?: Array<{ type?: string }> } };
-    const pre = parsed.pre_tokenizer;
-    if (pre?.type === 'ByteLevel' || pre?.pretokenizers?.some((p) => p.type === 'ByteLevel')) return undefined;
-    const vocab = parsed.model?.vocab;
-    if (!vocab) return undefined;
-    return vocabularyScripts(Array.isArray(vocab) ? vocab.map(([piece]) => piece) : Object.keys(vocab));
-  } catch {
-    return undefined;
-  }
+/** The parts of tokenizer.json that say which scripts a vocabulary covers. */
+interface TokenizerJson { model?: { vocab?: Array<[string, number]> | Record<string, number> }; pre_tokenizer?: { type?: string; pretokenizers?: Array<{ type?: string }> } }
+
+/** The scripts a tokenizer.json's vocabulary covers; undefined for byte-level vocabularies (they read any script) or one without a vocabulary. */
+function readableScripts(tokenizer: TokenizerJson): string[] | undefined {
+  const pre = tokenizer.pre_tokenizer;
+  if (pre?.type === 'ByteLevel' || pre?.pretokenizers?.some((p) => p.type === 'ByteLevel')) return undefined;
+  const vocab = tokenizer.model?.vocab;
+  if (!vocab) return undefined;
+  return vocabularyScripts(Array.isArray(vocab) ? vocab.map(([piece]) => piece) : Object.keys(vocab));
 }
 
 async function createPipelineRunner(transformers: typeof import('@huggingface/transformers'), model: string, dtype: WeightsDtype, device: string): Promise<Encoder['run']> {
