@@ -240,8 +240,8 @@ export async function otherFrequencyRows(log: (s: string) => void, withR: boolea
 }
 
 /** `--forecast-only=m4,other,m5,walmart,speed` runs those parts only (for iterating; the full run has all). */
-const ONLY = process.argv.find((a) => a.startsWith('--forecast-only='))?.slice('--forecast-only='.length).split(',');
-const part = (name: string): boolean => !ONLY || ONLY.includes(name);
+export const FORECAST_ONLY = process.argv.find((a) => a.startsWith('--forecast-only='))?.slice('--forecast-only='.length).split(',');
+const part = (name: string): boolean => !FORECAST_ONLY || FORECAST_ONLY.includes(name);
 
 export async function runForecastBenchmark(log: (s: string) => void, options: { withR: boolean; rSlow?: boolean }): Promise<{ rows: AccuracyRow[]; m5: Record<string, number>; speed: Record<string, number> }> {
   const rows: AccuracyRow[] = [];

@@ -1,8 +1,8 @@
 // npm run bench [-- forecast|price|pricing|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
 // Iterating: --forecast-only=m4,walmart,… and --price-only=superstore,superstore_zh,… run parts and write nothing.
 // --r-slow also runs R's ets()/auto.arima() on M4 Hourly (hours on one core; run on every core, each series cached in .cache/r-forecasts as it is done, so a stopped run resumes).
-import { runForecastBenchmark } from './forecast.js';
-import { runPriceBenchmark } from './price.js';
+import { FORECAST_ONLY, runForecastBenchmark } from './forecast.js';
+import { PRICE_ONLY, runPriceBenchmark } from './price.js';
 import { table, writeSection } from './results.js';
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -20,7 +20,7 @@ if (all || wanted.includes('forecast')) {
     table(['what', 'value'], Object.entries(speed).map(([k, v]) => [k, v])),
   ].join('\n\n');
   // A partial run (--forecast-only=…) is for iterating: it logs, and leaves RESULTS.md as it was.
-  if (!process.argv.some((a) => a.startsWith('--forecast-only='))) writeSection('Forecasting (forecastTrend)', 'npm run bench -- forecast', body);
+  if (!FORECAST_ONLY) writeSection('Forecasting (forecastTrend)', 'npm run bench -- forecast', body);
 }
 
 if (all || wanted.includes('price')) {
@@ -37,7 +37,7 @@ if (all || wanted.includes('price')) {
     table(['timing', 'value'], Object.entries(timings).map(([k, v]) => [k, v])),
   ].join('\n\n');
   // A partial run (--price-only=…) is for iterating: it logs, and leaves RESULTS.md as it was.
-  if (!process.argv.some((a) => a.startsWith('--price-only='))) writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
+  if (!PRICE_ONLY) writeSection('Price suggestions (predictPrice)', 'npm run bench -- price', body);
 }
 
 if (all || wanted.includes('pricing')) {
