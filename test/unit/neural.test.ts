@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forecastTrend, forecastTrends, loadTrendModel, fineTuneTrendModel, init, StorecastError } from '../../lib/index.js';
 import { loadTf } from '../../lib/runtime/index.js';
 import { forward } from '../../lib/trend/neural/index.js';
+import { normaliseWindow } from '../../lib/trend/neural/normalise.js';
 import { hasShared, readM4 } from '../helpers.js';
 
 const weekly = (n: number, promoEvery = 0): number[] => Array.from({ length: n }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + (promoEvery && t % promoEvery === 0 ? 80 : 0));
@@ -94,27 +95,30 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
     const tf = await loadTf();
     const model = await loadTrendModel();
     const m = model.manifest;
-    const channels = 2 + m.covariates;
+    const channels = 3 + m.covariates;
     let seed = 7;
     const random = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-    // Normalised log-ratios and the observed mask, the first windows partly empty (shorter histories).
+    // Normalised log-ratios and the observed mask, the first windows partly empty (shorter histories);
+    // the period channel and the last cycle set on every other window (0 where a series has no seasonal indices).
     const past = Array.from({ length: 37 }, (_, b) => {
       const p = new Float32Array(m.window * channels);
-      for (let t = Math.min(b, m.window - 2); t < m.window; t++) { p[t * channels] = (random() - 0.5) * 2; p[t * channels + 1] = 1; }
+      for (let t = Math.min(b, m.window - 2); t < m.window; t++) { p[t * channels] = (random() - 0.5) * 2; p[t * channels + 1] = 1; p[t * channels + channels - 1] = b % 2 ? 0.6 : 0; }
       return p;
     });
+    const lastCycle = past.map((_, b) => Float32Array.from({ length: m.horizon }, () => (b % 2 ? (random() - 0.5) * 2 : 0)));
     const compare = (): { worst: number; ours: Float32Array } => {
       const before = tf.memory().numTensors;
-      const ours = forward(tf, model, past);
+      const ours = forward(tf, model, past, lastCycle);
       const input = tf.tensor3d(Float32Array.from(past.flatMap((p) => Array.from(p))), [past.length, m.window, channels]);
       const future = tf.zeros([past.length, m.horizon, m.covariates]);
-      const theirs = model.network.predict([input, future]) as import('@tensorflow/tfjs').Tensor;
+      const cycle = tf.tensor2d(Float32Array.from(lastCycle.flatMap((c) => Array.from(c))), [past.length, m.horizon]);
+      const theirs = model.network.predict([input, future, cycle]) as import('@tensorflow/tfjs').Tensor;
       expect(ours.shape).toEqual([past.length, m.horizon * m.quantiles.length]);
       const a = ours.dataSync() as Float32Array;
       const b = theirs.dataSync();
       let worst = 0;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-      tf.dispose([ours, input, future, theirs]);
+      tf.dispose([ours, input, future, cycle, theirs]);
       expect(tf.memory().numTensors).toBe(before);
       return { worst, ours: a };
     };
@@ -125,6 +129,22 @@ describe('the pretrained trend LSTM (Node, wasm backend)', () => {
     expect(tuned.worst).toBeLessThan(1e-5);
     expect(Math.max(...tuned.ours.map((v, i) => Math.abs(v - pretrained.ours[i])))).toBeGreaterThan(1e-3);
     model.dispose();
+  });
+
+  it("reads the last cycle per forecast step: the same phase one period back, over its index and the level (nothing without seasonal indices)", () => {
+    const spec = { kind: 'seasonal-level-log', levelPoints: 8, maxCycles: 4, clip: 4 } as const;
+    const values = Array.from({ length: 24 * 10 }, (_, t) => 100 * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 24)));
+    values[values.length - 24 + 5] *= 1.5; // yesterday, hour 5 sold half as much again as usual
+    const w = normaliseWindow(spec, 64, 48, values, values.length, 24)!;
+    expect(w.period).toBe(24);
+    // Steps 5 and 29 are hour 5 of the next two days; the spike also lifts hour 5's index a little (one cycle of four).
+    expect(w.lastCycle[5]).toBeGreaterThan(0.2);
+    expect(w.lastCycle[5]).toBeLessThan(Math.log(1.5));
+    expect(w.lastCycle[29]).toBe(w.lastCycle[5]);
+    for (const h of [0, 4, 6, 23, 47]) expect(Math.abs(w.lastCycle[h])).toBeLessThan(0.05);
+    const flat = normaliseWindow(spec, 64, 48, values, values.length, 1)!;
+    expect(flat.period).toBe(0);
+    expect(flat.lastCycle.every((v) => v === 0)).toBe(true);
   });
 
   it('refuses horizons beyond the model and missing model files with typed errors', async () => {

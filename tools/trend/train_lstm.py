@@ -4,13 +4,17 @@ and exports it, int8-quantized, to public/models/trend-lstm/.
   source tools/encoder/openblas.sh                    # OpenBLAS: ~15x faster than Debian's reference BLAS
   /usr/bin/python3 tools/trend/train_lstm.py           # train (resumes from the checkpoint)
   /usr/bin/python3 tools/trend/train_lstm.py --fresh   # start over (40,000 steps of 256 windows: ~47 min, one thread)
-  /usr/bin/python3 tools/trend/train_lstm.py --evaluate  # M4 test scores of the checkpoint
+  /usr/bin/python3 tools/trend/train_lstm.py --evaluate  # M4 validation (held-out last window) and test scores of the checkpoint
 
 As in the M4 winner (Smyl's ES-RNN) the network never sees raw values: each window is divided by
 seasonal indices (ratios to a centred moving average over the last whole cycles before the
 forecast origin) and by the level (mean of the
 last 8 deseasonalised values), then log-transformed; the network forecasts quantiles of the same
-log-ratio for the next 48 steps. lib/trend/neural/normalise.ts does exactly the same in the page;
+log-ratio for the next 48 steps. Two inputs tell it about the cycle beyond its 64-step window: the
+seasonal period (a constant input channel, so an hour's week and a week's year are told apart) and,
+per forecast step, the same phase in the last cycle (normalised alike), of which a gate computed
+from the LSTM's state carries forward as much as helps (seasonal naive carries all of it, the
+indices none). lib/trend/neural/normalise.ts does exactly the same in the page;
 keep the two in step (test/unit/neural.test.ts checks the exported model against this file's
 reference windows).
 
@@ -30,6 +34,7 @@ import torch
 import torch.nn as nn
 
 WINDOW, HORIZON = 64, 48
+PERIOD_SCALE = 168  # the period input is log(period) / log(PERIOD_SCALE), 0 without seasonal indices
 QUANTILES = [0.025, 0.1, 0.5, 0.9, 0.975]
 COVARIATES = 2
 UNITS = 48
@@ -95,7 +100,8 @@ def positive_history(values, end):
     return h + shift, shift
 
 def normalise(values, end, period):
-    """(x [WINDOW], observed [WINDOW], season [WINDOW + HORIZON], level, shift) or None for < 2 points or an all-zero history."""
+    """(x [WINDOW], observed [WINDOW], season [WINDOW + HORIZON], level, shift, used period (0 without indices),
+    last cycle [HORIZON]) or None for < 2 points or an all-zero history."""
     start = max(0, end - WINDOW)
     if end - start < 2: return None
     positive = positive_history(values, end)
@@ -114,7 +120,12 @@ def normalise(values, end, period):
     obs = np.zeros(WINDOW)
     x[WINDOW - len(hist):] = np.clip(np.log(d / level), -CLIP, CLIP)
     obs[WINDOW - len(hist):] = 1
-    return x, obs, season, level, shift
+    last = np.zeros(HORIZON)
+    if idx is None: return x, obs, season, level, shift, 0, last
+    # step h's phase is h mod period; its last occurrence, end - period + h mod period, lies in the cycles the indices came from (> 0)
+    phase = np.arange(HORIZON) % period
+    last[:] = np.clip(np.log(np.asarray(values, dtype=np.float64)[end - period + phase] / idx[phase] / level), -CLIP, CLIP)
+    return x, obs, season, level, shift, period, last
 
 
 # ---- data -------------------------------------------------------------------------------------------
@@ -234,22 +245,26 @@ def trained_frequencies():
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(2 + COVARIATES, UNITS, batch_first=True)
+        self.lstm = nn.LSTM(3 + COVARIATES, UNITS, batch_first=True)
         self.hidden = nn.Linear(UNITS, 128)
         self.out = nn.Linear(128, HORIZON * len(QUANTILES))
         self.cov = nn.Linear(COVARIATES, len(QUANTILES), bias=False)
-    def forward(self, past, future_cov):
+        self.carry = nn.Linear(128, HORIZON)  # per step, how much of the last cycle's departure to carry forward
+    def forward(self, past, future_cov, last_cycle):
         _, (h, _) = self.lstm(past)
-        base = self.out(torch.relu(self.hidden(h[-1]))).view(-1, HORIZON, len(QUANTILES))
-        return base + self.cov(future_cov)
+        hidden = torch.relu(self.hidden(h[-1]))
+        base = self.out(hidden).view(-1, HORIZON, len(QUANTILES))
+        return base + self.cov(future_cov) + (self.carry(hidden) * last_cycle).unsqueeze(-1)
 
 def window(item, end, want_target=True):
     v = item['values']
     norm = normalise(v, end, item['period'])
     if norm is None: return None
-    x, obs, season, level, shift = norm
-    past = np.zeros((WINDOW, 2 + COVARIATES), np.float32)
+    x, obs, season, level, shift, period, last = norm
+    past = np.zeros((WINDOW, 3 + COVARIATES), np.float32)
     past[:, 0], past[:, 1] = x, obs
+    past[:, 2 + COVARIATES] = math.log(period) / math.log(PERIOD_SCALE) if period else 0.0
+    last = last.astype(np.float32)
     fcov = np.zeros((HORIZON, COVARIATES), np.float32)
     c = item['covariate']
     if c is not None:
@@ -257,7 +272,7 @@ def window(item, end, want_target=True):
         past[WINDOW - (end - s):, 2] = c[s:end]
         fc = c[end:end + HORIZON]
         fcov[:len(fc), 0] = fc
-    if not want_target: return past, fcov, season, level, shift
+    if not want_target: return past, fcov, last, season, level, shift
     fut = v[end:end + HORIZON]
     target = np.zeros(HORIZON, np.float32)
     mask = np.zeros(HORIZON, np.float32)
@@ -267,7 +282,7 @@ def window(item, end, want_target=True):
     ok = ratio > 0
     target[:k][ok] = np.clip(np.log(ratio[ok]), -CLIP, CLIP)
     mask[:k][ok] = 1
-    return past, fcov, target, mask
+    return past, fcov, last, target, mask
 
 def make_batch(rng, pool, names, mass, batch):
     rows = []
@@ -278,9 +293,9 @@ def make_batch(rng, pool, names, mass, batch):
         if n < 10: continue
         end = int(rng.integers(8, n))
         w = window(item, end)
-        if w is None or w[3].sum() == 0: continue
+        if w is None or w[4].sum() == 0: continue
         rows.append(w)
-    return [torch.from_numpy(np.stack([r[i] for r in rows])) for i in range(4)]
+    return [torch.from_numpy(np.stack([r[i] for r in rows])) for i in range(5)]
 
 def pinball(pred, target, mask):
     q = torch.tensor(QUANTILES).view(1, 1, -1)
@@ -290,6 +305,8 @@ def pinball(pred, target, mask):
 
 
 # ---- export -----------------------------------------------------------------------------------------
+
+SMALL_TENSOR = 4096  # tensors with fewer elements are stored as float32 (the biases, the covariate and LSTM input kernels: ~6 KB)
 
 def quantize(t):
     a = t.detach().numpy().astype(np.float32)
@@ -307,7 +324,7 @@ def reference_series():
     return [('hourly', hourly, 48), ('weekly', weekly, 13)]
 
 def dequantized(net, tensors):
-    """A copy of the network with the weights the page will see (uint8 → float)."""
+    """A copy of the network with the weights the page will see (uint8 → float; small tensors are float32 already)."""
     copy = Net()
     copy.load_state_dict(net.state_dict())
     deq = {name: torch.from_numpy((lo + scale * q.astype(np.float32)).astype(np.float32)) for name, (q, lo, scale) in tensors.items()}
@@ -318,6 +335,7 @@ def dequantized(net, tensors):
         copy.hidden.weight.copy_(deq['hidden/kernel'].T); copy.hidden.bias.copy_(deq['hidden/bias'])
         copy.out.weight.copy_(deq['out/kernel'].T); copy.out.bias.copy_(deq['out/bias'])
         copy.cov.weight.copy_(deq['cov/kernel'].T)
+        copy.carry.weight.copy_(deq['carry/kernel'].T); copy.carry.bias.copy_(deq['carry/bias'])
     return copy
 
 def export(net, out_dir, meta):
@@ -329,21 +347,27 @@ def export(net, out_dir, meta):
         ('hidden/kernel', net.hidden.weight.T), ('hidden/bias', net.hidden.bias),
         ('out/kernel', net.out.weight.T), ('out/bias', net.out.bias),
         ('cov/kernel', net.cov.weight.T),
+        ('carry/kernel', net.carry.weight.T), ('carry/bias', net.carry.bias),
     ]
     blob, manifest, quantized = bytearray(), [], {}
     for name, t in tensors:
-        q, lo, scale = quantize(t)
+        if t.numel() < SMALL_TENSOR:  # kept exact: 1 step of 255 over the LSTM input kernel's range moves the forecasts (see the card)
+            q, lo, scale, dtype = t.detach().numpy().astype(np.float32), 0.0, 1.0, 'float32'
+        else:
+            (q, lo, scale), dtype = quantize(t), 'uint8'
         quantized[name] = (q.reshape(tuple(t.shape)), lo, scale)
-        manifest.append({'name': name, 'shape': list(t.shape), 'dtype': 'uint8', 'min': lo, 'scale': scale, 'offset': len(blob), 'length': q.size})
+        manifest.append({'name': name, 'shape': list(t.shape), 'dtype': dtype, 'min': lo, 'scale': scale, 'offset': len(blob), 'length': q.size})
         blob += q.tobytes()
     page = dequantized(net, quantized)
+    # the shipped weights' scores (float32 training weights score slightly differently)
+    meta = {**meta, 'm4_validation': validate(page), 'm4_test': evaluate(page)}
     reference = []
     for freq, values, h in reference_series():
         median = forecast_quantiles(page, [{'values': values, 'covariate': None, 'period': choose_period(values, CANDIDATES[freq])}], h)[0]
         reference.append({'frequency': freq, 'length': len(values), 'horizon': h, 'median': [round(float(v), 5) for v in median]})
     with open(os.path.join(out_dir, 'weights.bin'), 'wb') as fh: fh.write(blob)
-    model = {'format': 'storecast-trend-lstm', 'version': 2, 'window': WINDOW, 'horizon': HORIZON, 'quantiles': QUANTILES,
-             'units': UNITS, 'covariates': COVARIATES,
+    model = {'format': 'storecast-trend-lstm', 'version': 3, 'window': WINDOW, 'horizon': HORIZON, 'quantiles': QUANTILES,
+             'units': UNITS, 'covariates': COVARIATES, 'periodScale': PERIOD_SCALE,
              'trainedFrequencies': trained_frequencies(),
              'normalisation': {'kind': 'seasonal-level-log', 'levelPoints': LEVEL_POINTS, 'maxCycles': MAX_CYCLES, 'clip': CLIP},
              'weights': manifest, 'training': meta, 'reference': reference}
@@ -364,12 +388,12 @@ def forecast_quantiles(net, items, horizon):
     batch = [window(it, len(it['values']), want_target=False) for it in items]
     ok = [b for b in batch if b is not None]
     with torch.no_grad():
-        pred = net(torch.from_numpy(np.stack([b[0] for b in ok])), torch.from_numpy(np.stack([b[1] for b in ok]))).numpy() if ok else None
+        pred = net(*(torch.from_numpy(np.stack([b[i] for b in ok])) for i in range(3))).numpy() if ok else None
     k = 0
     for it, b in zip(items, batch):
         if b is None:
             out.append(None); continue
-        season, level, shift = b[2], b[3], b[4]
+        season, level, shift = b[3], b[4], b[5]
         out.append(np.exp(pred[k, :horizon, 2]) * level * season[WINDOW:WINDOW + horizon] - shift)
         k += 1
     return out
@@ -389,6 +413,21 @@ def evaluate(net):
             s1.append(smape(te, fo)); s2.append(mase(tr, te, fo, m))
             naive_s.append(smape(te, naive)); naive_m.append(mase(tr, te, naive, m))
         report[name] = {'sMAPE': round(np.mean(s1), 3), 'MASE': round(np.mean(s2), 3), 'sMAPE snaive': round(np.mean(naive_s), 3), 'MASE snaive': round(np.mean(naive_m), 3), 'skipped': skipped}
+    return report
+
+def validate(net):
+    """Scores on the last held-out window of the M4 train parts (HELD_OUT: never trained on, and not the test set): what design choices are made on."""
+    f = os.path.join(DATA, 'forecast/m4')
+    report = {}
+    for name, freq, h, m in [('Hourly', 'hourly', 48, 24), ('Weekly', 'weekly', 13, 1)]:
+        full = read_wide(f'{f}/{name}-train.csv')
+        train, test = [s[:-h] for s in full], [s[-h:] for s in full]
+        items = [{'values': s, 'covariate': None, 'period': choose_period(s, CANDIDATES[freq])} for s in train]
+        s1, s2 = [], []
+        for tr, te, fo in zip(train, test, forecast_quantiles(net, items, h)):
+            if fo is None: fo = np.array([tr[len(tr) - m + (i % m)] for i in range(h)]) if m > 1 else np.repeat(tr[-1], h)
+            s1.append(smape(te, fo)); s2.append(mase(tr, te, fo, m))
+        report[name] = {'sMAPE': round(np.mean(s1), 3), 'MASE': round(np.mean(s2), 3)}
     return report
 
 def read_wide_any(path):
@@ -427,10 +466,10 @@ def main():
             rng.bit_generator.state = state['rng']
         print(f"resumed at step {state['step']} of {state['total_steps']}", flush=True)
     if args.evaluate:
-        print(json.dumps(evaluate(net))); return
+        print(json.dumps({'m4_validation': validate(net), 'm4_test': evaluate(net)})); return
     if args.export:
         state = torch.load(CHECKPOINT)
-        meta = {'steps': state['step'], 'batch': args.batch, 'final_pinball': round(state['running'], 5), 'seconds': round(state['seconds']), 'm4_test': evaluate(net)}
+        meta = {'steps': state['step'], 'batch': args.batch, 'final_pinball': round(state['running'], 5), 'seconds': round(state['seconds'])}
         export(net, args.out, meta)
         print('exported', args.out, json.dumps(meta)); return
     pool = build_pool(rng)
@@ -447,8 +486,8 @@ def main():
         os.replace(CHECKPOINT + '.tmp', CHECKPOINT)
 
     while step < args.steps:
-        past, fcov, target, mask = make_batch(rng, pool, names, mass, args.batch)
-        loss = pinball(net(past, fcov), target, mask)
+        past, fcov, last, target, mask = make_batch(rng, pool, names, mass, args.batch)
+        loss = pinball(net(past, fcov, last), target, mask)
         opt.zero_grad(); loss.backward()
         nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step(); sched.step()
@@ -462,7 +501,7 @@ def main():
     if step < args.steps:
         print(f'checkpointed at step {step}; run again to continue'); return
     meta = {'steps': args.steps, 'batch': args.batch, 'final_pinball': round(running, 5), 'series_per_source': counts,
-            'seconds': round(spent + time.time() - started), 'm4_test': evaluate(net)}
+            'seconds': round(spent + time.time() - started)}
     export(net, args.out, meta)
     print('exported', args.out, json.dumps(meta))
 

@@ -18,6 +18,8 @@ export interface TrendModelManifest {
   quantiles: number[];
   units: number;
   covariates: number;
+  /** The period input channel is log(period) / log(periodScale) (0 without seasonal indices). */
+  periodScale: number;
   normalisation: NormalisationSpec;
   /** Frequencies its training data covered well (real series of that frequency): there it is weighted like a fitted member. */
   trainedFrequencies: string[];
@@ -33,17 +35,32 @@ export interface TrendModel {
   dispose(): void;
 }
 
+type SymbolicTensor = import('@tensorflow/tfjs').SymbolicTensor;
+
+/** Input channels per step: the normalised value, observed, the covariates, the seasonal period. */
+const pastChannels = (m: TrendModelManifest): number => 3 + m.covariates;
+
+/**
+ * The network as tf.layers (the training script's Net): an LSTM over the window, a hidden layer,
+ * quantiles per step, plus the future covariates' effect and, per step, a gated share of the last
+ * cycle's departure from the seasonal profile (the same shift for every quantile).
+ */
 function build(tf: Tf, m: TrendModelManifest): LayersModel {
-  const past = tf.input({ shape: [m.window, 2 + m.covariates] });
+  const past = tf.input({ shape: [m.window, pastChannels(m)] });
   const futureCovariates = tf.input({ shape: [m.horizon, m.covariates] });
+  const lastCycle = tf.input({ shape: [m.horizon] });
   // recurrentActivation must be sigmoid: the weights were trained in PyTorch, not with Keras' hard sigmoid.
   const state = tf.layers.lstm({ units: m.units, recurrentActivation: 'sigmoid', name: 'lstm', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }).apply(past);
   const hidden = tf.layers.dense({ units: 128, activation: 'relu', name: 'hidden' }).apply(state);
   const flat = tf.layers.dense({ units: m.horizon * m.quantiles.length, name: 'out' }).apply(hidden);
   const base = tf.layers.reshape({ targetShape: [m.horizon, m.quantiles.length] }).apply(flat);
   const covariateEffect = tf.layers.dense({ units: m.quantiles.length, useBias: false, name: 'cov' }).apply(futureCovariates);
-  const output = tf.layers.add().apply([base as import('@tensorflow/tfjs').SymbolicTensor, covariateEffect as import('@tensorflow/tfjs').SymbolicTensor]);
-  return tf.model({ inputs: [past, futureCovariates], outputs: output as import('@tensorflow/tfjs').SymbolicTensor });
+  const carry = tf.layers.dense({ units: m.horizon, name: 'carry' }).apply(hidden);
+  const carried = tf.layers.multiply().apply([carry as SymbolicTensor, lastCycle]);
+  // The same shift for every quantile: [batch, horizon] repeated to [batch, quantiles, horizon], then transposed.
+  const carriedEffect = tf.layers.permute({ dims: [2, 1] }).apply(tf.layers.repeatVector({ n: m.quantiles.length }).apply(carried));
+  const output = tf.layers.add().apply([base as SymbolicTensor, covariateEffect as SymbolicTensor, carriedEffect as SymbolicTensor]);
+  return tf.model({ inputs: [past, futureCovariates, lastCycle], outputs: output as SymbolicTensor });
 }
 
 function dequantize(spec: TrendModelManifest['weights'][number], bytes: Uint8Array): Float32Array {
@@ -57,8 +74,8 @@ function dequantize(spec: TrendModelManifest['weights'][number], bytes: Uint8Arr
 export async function loadTrendModel(url?: string, options: LongTaskOptions = {}): Promise<TrendModel> {
   const base = url ?? joinUrl(env.modelBaseUrl === '/models/' ? await defaultModelBase() : env.modelBaseUrl, 'trend-lstm/');
   const manifest = await readJson<TrendModelManifest>(joinUrl(base, 'model.json'), { signal: options.signal, setting: url ? 'none' : 'modelBaseUrl' });
-  if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 2 || manifest.normalisation?.kind !== 'seasonal-level-log') {
-    throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model of this version (format ${String(manifest.format)} v${String(manifest.version)}; this storecast reads v2, written by tools/trend/train_lstm.py).`);
+  if (manifest.format !== 'storecast-trend-lstm' || manifest.version !== 3 || manifest.normalisation?.kind !== 'seasonal-level-log') {
+    throw new StorecastError('MODEL_LOAD_FAILED', `${base} is not a storecast trend model of this version (format ${String(manifest.format)} v${String(manifest.version)}; this storecast reads v3, written by tools/trend/train_lstm.py).`);
   }
   const bytes = await readModelFile(joinUrl(base, 'weights.bin'), { ...options, phase: 'load-trend-model', setting: url ? 'none' : 'modelBaseUrl' });
   const expected = manifest.weights.reduce((a, w) => Math.max(a, w.offset + w.length * (w.dtype === 'float32' ? 4 : 1)), 0);
@@ -67,7 +84,7 @@ export async function loadTrendModel(url?: string, options: LongTaskOptions = {}
   const network = build(tf, manifest);
   const byName = new Map(manifest.weights.map((w) => [w.name, w]));
   for (const layer of network.layers) {
-    const names = layer.name === 'lstm' ? ['kernel', 'recurrent_kernel', 'bias'] : layer.name === 'cov' ? ['kernel'] : ['hidden', 'out'].includes(layer.name) ? ['kernel', 'bias'] : [];
+    const names = layer.name === 'lstm' ? ['kernel', 'recurrent_kernel', 'bias'] : layer.name === 'cov' ? ['kernel'] : ['hidden', 'out', 'carry'].includes(layer.name) ? ['kernel', 'bias'] : [];
     if (!names.length) continue;
     const tensors = names.map((n) => {
       const spec = byName.get(`${layer.name}/${n}`);
@@ -113,24 +130,26 @@ async function getDefaultModel(required: boolean): Promise<TrendModel | undefine
   }
 }
 
-interface Window { past: Float32Array; future: Float32Array; season: Float64Array; level: number; shift: number }
+interface Window { past: Float32Array; future: Float32Array; lastCycle: Float32Array; season: Float64Array; level: number; shift: number }
 
 /**
- * The network's input for a forecast from `end`: normalised values and the observed mask. Its
- * covariate channels stay 0: covariates reach the forecast through the engine's dynamic regression,
- * as for every member.
+ * The network's input for a forecast from `end`: normalised values, the observed mask, the
+ * seasonal period, and the last cycle per forecast step. Its covariate channels stay 0:
+ * covariates reach the forecast through the engine's dynamic regression, as for every member.
  */
 function makeWindow(m: TrendModelManifest, values: ArrayLike<number>, end: number, period: number): Window | undefined {
   const normalised = normaliseWindow(m.normalisation, m.window, m.horizon, values, end, period);
   if (!normalised) return undefined;
-  const channels = 2 + m.covariates;
+  const channels = pastChannels(m);
   const past = new Float32Array(m.window * channels);
   const future = new Float32Array(m.horizon * m.covariates);
+  const periodInput = normalised.period ? Math.log(normalised.period) / Math.log(m.periodScale) : 0;
   for (let i = 0; i < m.window; i++) {
     past[i * channels] = normalised.x[i];
     past[i * channels + 1] = normalised.observed[i];
+    past[i * channels + channels - 1] = periodInput;
   }
-  return { past, future, season: normalised.season, level: normalised.level, shift: normalised.shift };
+  return { past, future, lastCycle: normalised.lastCycle, season: normalised.season, level: normalised.level, shift: normalised.shift };
 }
 
 function toForecast(m: TrendModelManifest, output: Float32Array, row: number, w: Window, horizon: number, keys: number[]): MemberForecast {
@@ -207,7 +226,7 @@ export async function neuralForecasts(requests: NeuralRequest[], options: { requ
     for (let start = 0; start < windows.length; start += batchSize) {
       throwIfAborted(options.signal);
       const batch = windows.slice(start, start + batchSize);
-      const result = forward(tf, model, batch.map((w) => w.past));
+      const result = forward(tf, model, batch.map((w) => w.past), batch.map((w) => w.lastCycle));
       output.set(await result.data(), start * m.horizon * m.quantiles.length);
       result.dispose();
       if (windows.length > batchSize) await yieldToEventLoop();
@@ -222,8 +241,8 @@ type Tensor = import('@tensorflow/tfjs').Tensor;
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 /**
- * The network's forecasts for a batch of windows (`past`: each [window × channels], row-major), as
- * `network.predict` computes them, without tf.layers' RNN loop. That loop unstacks the input per
+ * The network's forecasts for a batch of windows (`past`: each [window × channels], row-major;
+ * `lastCycle`: each [horizon]), as `network.predict` computes them, without tf.layers' RNN loop. That loop unstacks the input per
  * step and splits the gates with slices, and the wasm backend's slice copies its whole input each
  * time (quadratic in the batch); its tanh is a scalar loop, several times slower than its sigmoid.
  * Here the state is kept transposed ([units × batch]), so that appending step t's inputs is one
@@ -235,10 +254,10 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
  * adds exactly 0.
  * @internal
  */
-export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor {
+export function forward(tf: Tf, model: TrendModel, past: Float32Array[], lastCycle: Float32Array[]): Tensor {
   const m = model.manifest;
   const batch = past.length;
-  const channels = 2 + m.covariates;
+  const channels = pastChannels(m);
   const rows = channels + 1; // the inputs and the constant 1 that carries the bias
   const units = m.units;
   const weight = (layer: string, name: string): Tensor => {
@@ -283,7 +302,10 @@ export function forward(tf: Tf, model: TrendModel, past: Float32Array[]): Tensor
     }
     // An explicit transpose: tfjs-backend-wasm 4.22's fused matMul with transposeA gave wrong numbers here.
     const hidden = tf.fused.matMul({ a: h.transpose(), b: weight('hidden', 'kernel') as Tensor2D, bias: weight('hidden', 'bias'), activation: 'relu' });
-    return tf.fused.matMul({ a: hidden, b: weight('out', 'kernel') as Tensor2D, bias: weight('out', 'bias') });
+    const base = tf.fused.matMul({ a: hidden, b: weight('out', 'kernel') as Tensor2D, bias: weight('out', 'bias') });
+    const carry = tf.fused.matMul({ a: hidden, b: weight('carry', 'kernel') as Tensor2D, bias: weight('carry', 'bias') });
+    const carried = tf.mul(carry, tf.tensor2d(concat(lastCycle), [batch, m.horizon])).reshape([batch, m.horizon, 1]);
+    return tf.add(base.reshape([batch, m.horizon, m.quantiles.length]), carried).reshape([batch, m.horizon * m.quantiles.length]);
   });
 }
 
@@ -331,18 +353,19 @@ export async function fineTuneTrendModel(model: TrendModel, series: number[][], 
         }
         return { w, target, mask };
       });
-      const past = tf.tensor3d(concat(batch.map((b) => b.w.past)), [batch.length, m.window, 2 + m.covariates]);
+      const past = tf.tensor3d(concat(batch.map((b) => b.w.past)), [batch.length, m.window, pastChannels(m)]);
       const future = tf.tensor3d(concat(batch.map((b) => b.w.future)), [batch.length, m.horizon, m.covariates]);
+      const lastCycle = tf.tensor2d(concat(batch.map((b) => b.w.lastCycle)), [batch.length, m.horizon]);
       const target = tf.tensor3d(concat(batch.map((b) => b.target)), [batch.length, m.horizon, 1]);
       const mask = tf.tensor3d(concat(batch.map((b) => b.mask)), [batch.length, m.horizon, 1]);
       const loss = optimizer.minimize(() => {
-        const prediction = model.network.apply([past, future], { training: true }) as import('@tensorflow/tfjs').Tensor;
+        const prediction = model.network.apply([past, future, lastCycle], { training: true }) as import('@tensorflow/tfjs').Tensor;
         const diff = target.sub(prediction);
         const pinball = tf.maximum(diff.mul(q), diff.mul(q.sub(1))).mul(mask);
         return pinball.sum().div(mask.sum().mul(m.quantiles.length).add(1e-6)) as import('@tensorflow/tfjs').Scalar;
       }, true);
       last = (await loss!.data())[0];
-      tf.dispose([past, future, target, mask, loss!]);
+      tf.dispose([past, future, lastCycle, target, mask, loss!]);
       progress.report('fine-tune', step + 1, steps, 'steps');
       await yieldToEventLoop();
     }

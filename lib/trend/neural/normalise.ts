@@ -27,6 +27,18 @@ export interface NormalisedWindow {
   level: number;
   /** Added to every value before normalising (0 for a positive history); subtract it from the forecast. */
   shift: number;
+  /**
+   * The period the seasonal indices were computed for, 0 when there are none (too short,
+   * not seasonal, or values ≤ 0 in the last cycles).
+   */
+  period: number;
+  /**
+   * Per forecast step, its phase in the last whole cycle before the origin, normalised like `x`
+   * (0 where `period` is 0): how last week's hours departed from
+   * the seasonal profile. The network decides per step and series how much of it to carry forward, as seasonal
+   * naive carries all of it and the indices none.
+   */
+  lastCycle: Float32Array;
 }
 
 /**
@@ -120,12 +132,17 @@ export function normaliseWindow(spec: NormalisationSpec, window: number, horizon
   let level = 0;
   for (let t = end - points; t < end; t++) level += values[t] / season[offset + t - start];
   level /= points;
+  const clip = (v: number): number => Math.min(spec.clip, Math.max(-spec.clip, v));
   const x = new Float32Array(window);
   const observed = new Float32Array(window);
   for (let t = start; t < end; t++) {
     const i = offset + t - start;
-    x[i] = Math.min(spec.clip, Math.max(-spec.clip, Math.log(values[t] / season[i] / level)));
+    x[i] = clip(Math.log(values[t] / season[i] / level));
     observed[i] = 1;
   }
-  return { x, observed, season, level, shift };
+  const lastCycle = new Float32Array(horizon);
+  // Step h's phase is h mod period; its last occurrence is end − period + (h mod period), inside the
+  // cycles the indices came from (all values there are > 0).
+  if (indices) for (let h = 0; h < horizon; h++) lastCycle[h] = clip(Math.log(values[end - period + (h % period)] / indices[h % period] / level));
+  return { x, observed, season, level, shift, period: indices ? period : 0, lastCycle };
 }
