@@ -339,6 +339,7 @@ def dequantized(net, tensors):
     return copy
 
 def export(net, out_dir, meta):
+    """Writes weights.bin and model.json; returns the training metadata written, with the shipped weights' scores."""
     os.makedirs(out_dir, exist_ok=True)
     L = net.lstm
     # TF.js/Keras layout: kernels are (in, out); LSTM gates i, f, c, o like torch's i, f, g, o; one bias.
@@ -360,7 +361,7 @@ def export(net, out_dir, meta):
         blob += q.tobytes()
     page = dequantized(net, quantized)
     # the shipped weights' scores (float32 training weights score slightly differently)
-    meta = {**meta, 'm4_validation': validate(page), 'm4_test': evaluate(page)}
+    meta = {**meta, 'm4_validation': m4_scores(page, 'validation'), 'm4_test': m4_scores(page, 'test')}
     reference = []
     for freq, values, h in reference_series():
         median = forecast_quantiles(page, [{'values': values, 'covariate': None, 'period': choose_period(values, CANDIDATES[freq])}], h)[0]
@@ -372,6 +373,7 @@ def export(net, out_dir, meta):
              'normalisation': {'kind': 'seasonal-level-log', 'levelPoints': LEVEL_POINTS, 'maxCycles': MAX_CYCLES, 'clip': CLIP},
              'weights': manifest, 'training': meta, 'reference': reference}
     with open(os.path.join(out_dir, 'model.json'), 'w') as fh: json.dump(model, fh, indent=1)
+    return meta
 
 
 # ---- evaluation on the M4 test parts (never used for training) ------------------------------------
@@ -398,36 +400,27 @@ def forecast_quantiles(net, items, horizon):
         k += 1
     return out
 
-def evaluate(net):
+def m4_scores(net, split):
+    """The network alone on M4 Hourly and Weekly (medians; seasonal naive where it gives no forecast), seasonal naive beside it.
+    split 'test': the test parts (never read for training); 'validation': the last window of the train parts (HELD_OUT: never
+    trained on, and not the test set), where design choices are made."""
     f = os.path.join(DATA, 'forecast/m4')
     report = {}
     for name, freq, h, m in [('Hourly', 'hourly', 48, 24), ('Weekly', 'weekly', 13, 1)]:
-        train, test = read_wide(f'{f}/{name}-train.csv'), read_wide_any(f'{f}/{name}-test.csv')
+        if split == 'test':
+            train, test = read_wide(f'{f}/{name}-train.csv'), [s[:h] for s in read_wide_any(f'{f}/{name}-test.csv')]
+        else:
+            full = read_wide(f'{f}/{name}-train.csv')
+            train, test = [s[:-h] for s in full], [s[-h:] for s in full]
         items = [{'values': s, 'covariate': None, 'period': choose_period(s, CANDIDATES[freq])} for s in train]
         fc = forecast_quantiles(net, items, h)
         s1, s2, naive_s, naive_m, skipped = [], [], [], [], 0
         for tr, te, fo in zip(train, test, fc):
-            te = te[:h]
             naive = np.array([tr[len(tr) - m + (i % m)] for i in range(h)]) if m > 1 else np.repeat(tr[-1], h)
             if fo is None: fo, skipped = naive, skipped + 1
             s1.append(smape(te, fo)); s2.append(mase(tr, te, fo, m))
             naive_s.append(smape(te, naive)); naive_m.append(mase(tr, te, naive, m))
         report[name] = {'sMAPE': round(np.mean(s1), 3), 'MASE': round(np.mean(s2), 3), 'sMAPE snaive': round(np.mean(naive_s), 3), 'MASE snaive': round(np.mean(naive_m), 3), 'skipped': skipped}
-    return report
-
-def validate(net):
-    """Scores on the last held-out window of the M4 train parts (HELD_OUT: never trained on, and not the test set): what design choices are made on."""
-    f = os.path.join(DATA, 'forecast/m4')
-    report = {}
-    for name, freq, h, m in [('Hourly', 'hourly', 48, 24), ('Weekly', 'weekly', 13, 1)]:
-        full = read_wide(f'{f}/{name}-train.csv')
-        train, test = [s[:-h] for s in full], [s[-h:] for s in full]
-        items = [{'values': s, 'covariate': None, 'period': choose_period(s, CANDIDATES[freq])} for s in train]
-        s1, s2 = [], []
-        for tr, te, fo in zip(train, test, forecast_quantiles(net, items, h)):
-            if fo is None: fo = np.array([tr[len(tr) - m + (i % m)] for i in range(h)]) if m > 1 else np.repeat(tr[-1], h)
-            s1.append(smape(te, fo)); s2.append(mase(tr, te, fo, m))
-        report[name] = {'sMAPE': round(np.mean(s1), 3), 'MASE': round(np.mean(s2), 3)}
     return report
 
 def read_wide_any(path):
@@ -466,12 +459,11 @@ def main():
             rng.bit_generator.state = state['rng']
         print(f"resumed at step {state['step']} of {state['total_steps']}", flush=True)
     if args.evaluate:
-        print(json.dumps({'m4_validation': validate(net), 'm4_test': evaluate(net)})); return
+        print(json.dumps({'m4_validation': m4_scores(net, 'validation'), 'm4_test': m4_scores(net, 'test')})); return
     if args.export:
         state = torch.load(CHECKPOINT)
         meta = {'steps': state['step'], 'batch': args.batch, 'final_pinball': round(state['running'], 5), 'seconds': round(state['seconds'])}
-        export(net, args.out, meta)
-        print('exported', args.out, json.dumps(meta)); return
+        print('exported', args.out, json.dumps(export(net, args.out, meta))); return
     pool = build_pool(rng)
     names = list(MASS)
     mass = np.array([MASS[n] for n in names]); mass /= mass.sum()
@@ -502,8 +494,7 @@ def main():
         print(f'checkpointed at step {step}; run again to continue'); return
     meta = {'steps': args.steps, 'batch': args.batch, 'final_pinball': round(running, 5), 'series_per_source': counts,
             'seconds': round(spent + time.time() - started)}
-    export(net, args.out, meta)
-    print('exported', args.out, json.dumps(meta))
+    print('exported', args.out, json.dumps(export(net, args.out, meta)))
 
 if __name__ == '__main__':
     main()
