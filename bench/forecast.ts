@@ -32,7 +32,7 @@ function officialRows(frequency: string): Record<string, { smape: number; mase: 
   return out;
 }
 
-function score(dataset: string, method: string, train: number[][], test: number[][], forecasts: number[][], period: number, naive2: { smape: number; mase: number }, extra: Partial<AccuracyRow> = {}): AccuracyRow {
+export function score(dataset: string, method: string, train: number[][], test: number[][], forecasts: number[][], period: number, naive2: { smape: number; mase: number }, extra: Partial<AccuracyRow> = {}): AccuracyRow {
   const s = forecasts.reduce((a, f, i) => a + smape(test[i], f), 0) / forecasts.length;
   const m = forecasts.reduce((a, f, i) => a + mase(test[i], f, train[i], period), 0) / forecasts.length;
   return { dataset, method, smape: s, mase: m, owa: owa(s, m, naive2.smape, naive2.mase), ...extra };

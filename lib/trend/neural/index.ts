@@ -242,8 +242,8 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 /**
  * The network's forecasts for a batch of windows (`past`: each [window × channels], row-major;
- * `lastCycle`: each [horizon]), as `network.predict` computes them, without tf.layers' RNN loop. That loop unstacks the input per
- * step and splits the gates with slices, and the wasm backend's slice copies its whole input each
+ * `lastCycle`: each [horizon]), as `network.predict` computes them, without tf.layers' RNN loop.
+ * That loop unstacks the input per step and splits the gates with slices, and the wasm backend's slice copies its whole input each
  * time (quadratic in the batch); its tanh is a scalar loop, several times slower than its sigmoid.
  * Here the state is kept transposed ([units × batch]), so that appending step t's inputs is one
  * contiguous concatenation, and each step is one matMul per gate and its sigmoid (the bias rides on

@@ -34,9 +34,9 @@ export interface NormalisedWindow {
   period: number;
   /**
    * Per forecast step, its phase in the last whole cycle before the origin, normalised like `x`
-   * (0 where `period` is 0): how last week's hours departed from
-   * the seasonal profile. The network decides per step and series how much of it to carry forward, as seasonal
-   * naive carries all of it and the indices none.
+   * (0 where `period` is 0): how last week's hours departed from the seasonal profile. The network
+   * decides per step and series how much of it to carry forward (seasonal naive carries all of
+   * it, the indices none).
    */
   lastCycle: Float32Array;
 }
