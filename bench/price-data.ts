@@ -52,15 +52,22 @@ function electronics(): PriceCatalog | undefined {
   return { name: 'amazon_electronics', train: products.filter((p) => titleBucket(p.title) !== 0), test: products.filter((p) => titleBucket(p.title) === 0), note: 'one row per title, price ranges → geometric middle, 25% test by title hash' };
 }
 
-function translated(base: PriceCatalog, language: 'zh' | 'ar'): PriceCatalog {
-  const t = (p: Product): Product => ({ ...p, title: translate(p.title, language), ...(p.category ? { category: translate(p.category, language) } : {}) });
-  return { name: `superstore_${language}`, train: base.train.map(t), test: base.test.map(t), note: `synthetic: superstore with categories and frequent title words in ${language === 'zh' ? 'Chinese' : 'Arabic'} (bench/price-translations.ts)` };
+/** Chinese is written without spaces between words: "Avery 活页夹 带 标签" reads "Avery活页夹带标签". */
+const withoutSpacesNextToHan = (text: string): string => text.replace(/(?<=\p{Script=Han})\s+|\s+(?=\p{Script=Han})/gu, '');
+
+function translated(base: PriceCatalog, language: 'zh' | 'ar', unspaced = false): PriceCatalog {
+  const write = (text: string): string => (unspaced ? withoutSpacesNextToHan(translate(text, language)) : translate(text, language));
+  const t = (p: Product): Product => ({ ...p, title: write(p.title), ...(p.category ? { category: translate(p.category, language) } : {}) });
+  const note = `synthetic: superstore with categories and frequent title words in ${language === 'zh' ? 'Chinese' : 'Arabic'} (bench/price-translations.ts)`;
+  return unspaced
+    ? { name: `superstore_${language}_unspaced`, train: base.train.map(t), test: base.test.map(t), note: `${note}; titles without spaces next to Chinese characters, as Chinese is written` }
+    : { name: `superstore_${language}`, train: base.train.map(t), test: base.test.map(t), note };
 }
 
 export function priceCatalogs(): PriceCatalog[] {
   const india = split('amazon_india');
   const superstore = split('superstore');
-  return [india, superstore, electronics(), superstore && translated(superstore, 'zh'), superstore && translated(superstore, 'ar')].filter((c): c is PriceCatalog => Boolean(c));
+  return [india, superstore, electronics(), superstore && translated(superstore, 'zh'), superstore && translated(superstore, 'zh', true), superstore && translated(superstore, 'ar')].filter((c): c is PriceCatalog => Boolean(c));
 }
 
 /** A large synthetic catalog for the training-speed row: every catalog's products, repeated as variants with jittered prices. */

@@ -2,7 +2,7 @@
 // categories, attributes) of the TF-IDF + ridge baseline and the encoder bench's k-NN. The price
 // model itself reads products through lib/price/featurizer.ts; both share lib/price/features.ts.
 import type { Product } from '../lib/index.js';
-import { addHashedGroup, hash32, signedLog, words, type SparseRow } from '../lib/price/features.js';
+import { addHashedGroup, hash32, letterRuns, signedLog, words, type SparseRow } from '../lib/price/features.js';
 
 export const HASH_BITS = 17;
 const HASH_SIZE = 1 << HASH_BITS;
@@ -24,7 +24,7 @@ const addGroup = (target: Map<number, number>, features: string[], weight: numbe
 
 function charGrams(text: string, min: number, max: number): string[] {
   const out: string[] = [];
-  for (const w of words(text)) {
+  for (const w of letterRuns(text)) {
     const padded = ` ${w} `;
     for (let n = min; n <= max; n++) for (let i = 0; i + n <= padded.length; i++) out.push('c:' + padded.slice(i, i + n));
   }

@@ -36,7 +36,9 @@ export type StorecastWarningCode =
   /** Price: the product is unlike the catalog (low similarity to everything, unseen script); the range is widened. */
   | 'UNLIKE_CATALOG'
   /** Price: the product is in the training catalog; its suggestion comes from models that did not see its price. */
-  | 'CATALOG_PRODUCT';
+  | 'CATALOG_PRODUCT'
+  /** Price: this runtime cannot split Chinese, Japanese or Thai text into words (no Intl.Segmenter); only its characters are matched. */
+  | 'TEXT_NOT_SEGMENTED';
 
 export const warning = (code: StorecastWarningCode, message: string): StorecastWarning => ({ code, message });
 

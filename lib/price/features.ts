@@ -3,6 +3,8 @@
  * hashed group, the signed log. The benchmark's TF-IDF + ridge baseline builds on them too
  * (bench/tfidf-baseline.ts).
  */
+import { hasUnspacedScript, segmentWords } from '../text/scripts.js';
+
 export interface SparseRow { indices: Int32Array; values: Float32Array }
 
 /** FNV-1a, 32 bits: fast, stable across platforms and versions (saved models depend on it). */
@@ -15,8 +17,20 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-export function words(text: string): string[] {
+/** Runs of letters and digits, lower-cased: the words of scripts that put spaces between words. */
+export function letterRuns(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,][\p{N}]+)?/gu) ?? [];
+}
+
+/**
+ * Words, lower-cased. Chinese, Japanese or Thai runs ("苹果iphone15手机256gb黑色") are split by
+ * Unicode word segmentation (苹果 | iphone15 | 手机 | 256gb | 黑色): as one run, a title would be one
+ * "word" no other title shares. Char n-grams read the unsplit runs (`letterRuns`), so characters
+ * the segmenter cuts apart still make bigrams.
+ */
+export function words(text: string): string[] {
+  const runs = letterRuns(text);
+  return hasUnspacedScript(text) ? runs.flatMap((w) => (hasUnspacedScript(w) ? segmentWords(w) : [w])) : runs;
 }
 
 /** Adds one field's hashed features to `target`: sublinear term frequency, the group L2-normalised so long fields do not drown short ones. */

@@ -1,4 +1,4 @@
-import { addHashedGroup, hash32, signedLog, words, type SparseRow } from './features.js';
+import { addHashedGroup, hash32, letterRuns, signedLog, words, type SparseRow } from './features.js';
 import { UNIT_KINDS, quantitiesByKind, quantityTokens, type UnitKind } from './units.js';
 import type { Product } from './types.js';
 import { scriptCoverage, scriptOf } from '../text/scripts.js';
@@ -51,12 +51,13 @@ const CHAR_PREFIX_HASH = hash32('c:');
 
 /**
  * Hashes of the char n-grams of each word (as hash32('c:' + gram)), extended one character at a
- * time instead of slicing and rehashing every gram. Scripts without spaces between words
- * (Chinese, Japanese) also get single characters.
+ * time instead of slicing and rehashing every gram. Scripts other than Latin also get single
+ * characters (a Chinese character is often a word). Grams span whole letter runs, not segmented
+ * words: a segmenter that cuts an unknown word into characters does not lose its bigrams.
  */
 function charGramHashes(text: string, min: number, max: number): number[] {
   const out: number[] = [];
-  for (const w of words(text)) {
+  for (const w of letterRuns(text)) {
     const from = NON_LATIN.test(w) ? 1 : min;
     const padded = ` ${w} `;
     for (let i = 0; i < padded.length; i++) {

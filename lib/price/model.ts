@@ -1,6 +1,7 @@
 import { StorecastError, throwIfAborted } from '../errors.js';
 import { embedText } from '../text/index.js';
 import { loadEncoder, type EncoderOptions } from '../text/encoder.js';
+import { hasUnspacedScript, segmenterAvailable } from '../text/scripts.js';
 import { warning, type StorecastWarning } from '../warnings.js';
 import type { SparseRow } from './features.js';
 import { encoderCoverage, encoderCoverages, encoderText, featurize, leafCategory, titleKey, type FeaturizerState, type ProductFeatures } from './featurizer.js';
@@ -222,6 +223,7 @@ export class PriceModelImpl implements PriceModel {
         halfWidth *= LOW_CONFIDENCE_WIDENING;
         warnings.push(warning('UNLIKE_CATALOG', `Low confidence: ${reasons.join('; ')}. The range is widened; check the price by hand.`));
       }
+      if (!segmenterAvailable() && hasUnspacedScript(p.title)) warnings.push(warning('TEXT_NOT_SEGMENTED', 'This runtime has no Intl.Segmenter, so the title\'s Chinese, Japanese or Thai words were not split apart: the suggestion matches its characters, not its words. Current browsers and Node have it.'));
       if (self >= 0) warnings.push(warning('CATALOG_PRODUCT', `This product is in the training catalog (${s.catalog.ids[self] !== undefined ? `id ${s.catalog.ids[self]}` : `'${s.catalog.titles[self]}'`}); the suggestion comes from models that did not see its price, and it is not its own comparable.`));
       const price = (v: number): number => Math.max(0.01, Number(Math.expm1(v).toFixed(2)));
       const extras = s.extraTargets.length ? Object.fromEntries(s.extraTargets.map((t, j) => [t.name, Number(extraTargetValue(t, predictRidge(features[i].sparse, s.extraModels[j])).toPrecision(4))])) : undefined;

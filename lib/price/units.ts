@@ -4,6 +4,7 @@
  * "1TB" and "1000 GB" or "1.37kg" and "1370 g" are the same feature. Prices follow these
  * quantities (storage, pack size, volume) far more closely than any n-gram of their digits.
  */
+import { UNSPACED_LETTERS } from '../text/scripts.js';
 
 /** Kinds of quantity, each in one normalised unit. */
 export const UNIT_KINDS = ['ram_gb', 'storage_gb', 'data_gb', 'ghz', 'inch', 'ml', 'g', 'count', 'watt', 'mah', 'volt', 'mm', 'megapixel', 'pixels', 'year', 'hz'] as const;
@@ -37,8 +38,13 @@ const UNIT_LOOKUP = new Map(UNITS.map(([word, kind, factor]) => [word, { kind, f
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const UNIT_PATTERN = UNITS.map(([w]) => w).sort((a, b) => b.length - a.length).map(escape).join('|');
 const NUMBER = String.raw`(\d+(?:[.,]\d+)?)`;
+/**
+ * A letter that joins the letters next to it into one word. Chinese, Japanese or Thai letters do not:
+ * "手机256GB黑色" has "256GB" between two words, with no spaces.
+ */
+const WORD_LETTER = String.raw`(?:(?![${UNSPACED_LETTERS}])\p{L})`;
 /** "8GB", "750 ml", "40-count", '13.3"' (the unit must not run on into a longer word). */
-const NUMBER_UNIT = new RegExp(String.raw`(?<![\p{L}\d.])${NUMBER}\s?-?\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'giu');
+const NUMBER_UNIT = new RegExp(String.raw`(?<!${WORD_LETTER}|[\d.])${NUMBER}\s?-?\s?(${UNIT_PATTERN})(?!${WORD_LETTER}|\d)`, 'giu');
 /** "pack of 50", "set of 4", "box of 100", "case of 12". */
 const PACK_OF = /\b(?:pack|set|box|case|bag|carton|bundle|lot)\s+of\s+(\d+)/giu;
 /** "4/Set", "100/Box", "12/Pack", "50 / Carton". */
@@ -46,12 +52,12 @@ const PER_PACKAGE = /(?<![\d.])(\d+)\s?\/\s?(?:set|box|pack|pk|carton|case|bag|c
 /** "1920x1080", "3840 × 2160". */
 const RESOLUTION = /(?<!\d)(\d{3,4})\s?[x×]\s?(\d{3,4})(?!\d)/giu;
 /** "1080p", "4K", "8K". */
-const VIDEO = /(?<![\p{L}\d])(480p|720p|1080p|1440p|2160p|4k|8k)(?![\p{L}\d])/giu;
+const VIDEO = new RegExp(String.raw`(?<!${WORD_LETTER}|\d)(480p|720p|1080p|1440p|2160p|4k|8k)(?!${WORD_LETTER}|\d)`, 'giu');
 const VIDEO_PIXELS: Record<string, number> = { '480p': 640 * 480, '720p': 1280 * 720, '1080p': 1920 * 1080, '1440p': 2560 * 1440, '2160p': 3840 * 2160, '4k': 3840 * 2160, '8k': 7680 * 4320 };
 const YEAR = /(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,])/gu;
 /** Words after a data size that say it is working memory or storage. */
-const RAM_WORDS = /^\s*(?:of\s+)?(?:ddr\d?\s*)?(?:ram|memory|lpddr\d?x?)\b/iu;
-const STORAGE_WORDS = /^\s*(?:of\s+)?(?:ssd|hdd|emmc|rom|storage|internal|nvme|flash|hard\s+drive|sd\b|micro\s*sd)/iu;
+const RAM_WORDS = /^\s*(?:of\s+)?(?:ddr\d?\s*)?(?:(?:ram|memory|lpddr\d?x?)\b|运行内存|内存|メモリ)/iu;
+const STORAGE_WORDS = /^\s*(?:of\s+)?(?:ssd|hdd|emmc|rom|storage|internal|nvme|flash|hard\s+drive|sd\b|micro\s*sd|存储|硬盘|固态|ストレージ)/iu;
 
 const parseNumber = (text: string): number => {
   // "1,5" is a decimal comma only with 1–2 digits after it; "1,000" is a thousands separator.

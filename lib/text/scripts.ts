@@ -82,3 +82,33 @@ export function scriptCoverage(text: string, scripts: ReadonlySet<string>): numb
   close();
   return total ? covered / total : 1;
 }
+
+/**
+ * Letters of the scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+ * Burmese): there a run of letters holds several words.
+ */
+export const UNSPACED_LETTERS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}`;
+const UNSPACED = new RegExp(`[${UNSPACED_LETTERS}]`, 'u');
+
+/** Whether a text has letters of a script written without spaces between words. */
+export const hasUnspacedScript = (text: string): boolean => UNSPACED.test(text);
+
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * The words of a text in a script written without spaces, by Unicode word segmentation
+ * (Intl.Segmenter: ICU's dictionaries for Chinese, Japanese and Thai, in every current browser and
+ * in Node). The root locale, so the split does not depend on the user's language settings; it can
+ * differ slightly between ICU versions (a browser and Node), as any dictionary segmenter's does.
+ * Where Intl.Segmenter is missing (Firefox before 125) the text stays one word, as a whitespace
+ * tokeniser would leave it: `segmenterAvailable()` lets callers say so.
+ */
+export function segmentWords(text: string): string[] {
+  if (!segmenterAvailable()) return [text];
+  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
+}
+
+export const segmenterAvailable = (): boolean => typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function';

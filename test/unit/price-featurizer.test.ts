@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuantities, quantitiesByKind } from '../../lib/price/units.js';
 import { featurize, fitFeaturizer, encoderText } from '../../lib/price/featurizer.js';
+import { letterRuns, words } from '../../lib/price/features.js';
 import { scriptOf } from '../../lib/text/scripts.js';
 import type { Product } from '../../lib/index.js';
 
@@ -26,6 +27,10 @@ describe('quantities parsed from product text, units normalised', () => {
     ['Rice 5 lb bag', { g: 5 * 453.592 }],
     ['Power bank 10000mAh 18W', { mah: 10000, watt: 18 }],
     ['Copy paper, 5,000 sheets', { count: 5000 }],
+    // Chinese and Japanese put no spaces around a quantity: their letters do not join it into a word.
+    ['苹果iPhone15手机8GB内存+256GB存储黑色', { ram_gb: 8, storage_gb: 256 }],
+    ['索尼4K电视55英寸', { pixels: 3840 * 2160 }],
+    ['ノートパソコン16GBメモリ 13.3"', { ram_gb: 16, inch: 13.3 }],
   ])('%s', (text, expected) => {
     const got = quantities(text);
     for (const [kind, value] of Object.entries(expected)) expect(got[kind]).toBeCloseTo(value, 3);
@@ -34,6 +39,7 @@ describe('quantities parsed from product text, units normalised', () => {
   it('does not read ordinary words or bare model numbers as units', () => {
     expect(parseQuantities('Apple iPhone 13, 12, 11')).toEqual([]);
     expect(parseQuantities('Made in Italy')).toEqual([]);
+    expect(parseQuantities('RAM8GB SKU4K')).toEqual([]); // Latin letters still join a number into a word
     expect(quantities('Chair 2 in 1')).toEqual({});
   });
 });
@@ -70,6 +76,17 @@ describe('the featurizer', () => {
     expect(zh.script).toBe('Han');
     expect(scriptOf('فأرة لاسلكية')).toBe('Arabic');
     expect(scriptOf('Wireless mouse')).toBe('Latin');
+  });
+
+  it('splits Chinese, Japanese and Thai text into words (written without spaces); other scripts keep their spaces', () => {
+    expect(words('苹果iPhone15手机256GB黑色')).toEqual(['苹果', 'iphone15', '手机', '256gb', '黑色']);
+    expect(words('ノートパソコン16GBメモリ')).toEqual(['ノート', 'パソコン', '16gb', 'メモリ']);
+    expect(words('โทรศัพท์มือถือสีดำ').length).toBeGreaterThan(2);
+    // Latin and Arabic titles: letter runs, as before.
+    for (const title of ['Avery 508 Labels, 2.5" x 1", 1,000/Box', 'فأرة لاسلكية سوداء']) expect(words(title)).toEqual(letterRuns(title));
+    // Segmented titles share words: the same phone model unspaced and spaced.
+    const unspaced = new Set(words('无线手机黑色'));
+    expect(words('手机 白色').filter((w) => unspaced.has(w))).toEqual(['手机']);
   });
 
   it('gives the encoder the head of the title and the last category level', () => {

@@ -75,7 +75,7 @@ describe('trainPriceModel / predictPrice on the sample shop', () => {
     old.set(json, magic + 4);
     const error = await errorOf(loadPriceModel(old));
     expect(error.code).toBe('MODEL_LOAD_FAILED');
-    expect(error.message).toMatch(/version 1 price model; this storecast reads version 4.*Retrain/);
+    expect(error.message).toMatch(/version 1 price model; this storecast reads version 5.*Retrain/);
   });
 
   it('refuses a model saved with another encoder, and corrupt files', async () => {
@@ -189,6 +189,24 @@ describe('honest suggestions for the catalog\'s own products, comparables that e
     expect(Math.log(chinese.high / chinese.low)).toBeGreaterThan(Math.log(latin.high / latin.low));
     expect(latin.confidence).not.toBe('low');
     model.dispose();
+  });
+
+  it('says so when the runtime cannot split a Chinese title into words (no Intl.Segmenter), and only then', async () => {
+    const model = await trainPriceModel(catalog);
+    const product = { title: '无线蓝牙耳机降噪长续航', category: 'Technology > Accessories' };
+    expect((await predictPrice(product, { model })).warnings.map((w) => w.code)).not.toContain('TEXT_NOT_SEGMENTED');
+    const segmenter = Intl.Segmenter;
+    try {
+      Object.defineProperty(Intl, 'Segmenter', { value: undefined, configurable: true, writable: true });
+      const suggestion = await predictPrice(product, { model });
+      expect(suggestion.warnings.find((w) => w.code === 'TEXT_NOT_SEGMENTED')?.message).toMatch(/Intl\.Segmenter/);
+      expect(Number.isFinite(suggestion.price)).toBe(true);
+      const latin = await predictPrice({ title: 'Xerox copy paper, 500 sheets' }, { model });
+      expect(latin.warnings.map((w) => w.code)).not.toContain('TEXT_NOT_SEGMENTED');
+    } finally {
+      Object.defineProperty(Intl, 'Segmenter', { value: segmenter, configurable: true, writable: true });
+      model.dispose();
+    }
   });
 
   it('beats the category median with only 50 products (small catalogs fall back, never worse)', async () => {
