@@ -220,7 +220,7 @@ export async function otherFrequencyRows(log: (s: string) => void, withR: boolea
     const add = (method: string, forecasts: number[][], extra: Partial<AccuracyRow> = {}): void => {
       const row = score(dataset, method, train, test, forecasts, f.period, reference, extra);
       rows.push(row);
-      log(`${dataset} ${method}: OWA ${row.owa.toFixed(3)} MASE ${row.mase.toFixed(3)}${row.coverage80 === undefined ? '' : ` cov80 ${row.coverage80.toFixed(3)}`}`);
+      log(`${dataset} ${method}: OWA ${row.owa.toFixed(4)} sMAPE ${row.smape.toFixed(3)} MASE ${row.mase.toFixed(3)}${row.coverage80 === undefined ? '' : ` cov80 ${row.coverage80.toFixed(3)}`}`);
     };
     add('Naive2 (computed here)', naive2Forecasts);
     const methods: Array<[string, ModelChoice, boolean]> = [

@@ -32,8 +32,10 @@ export function meanAbsoluteError(actual: ArrayLike<number>, forecast: number[])
  * Parameters stay frozen at their fit up to the latest origin, so the earlier windows are partly
  * in-sample (refitting per window would triple the cost); the latest one is not. A member with
  * fewer windows gets its own error there, scaled by how the best full member's error over all
- * windows compares with its error on those. Zero-shot members join only where they beat every
- * fitted member on the latest window. Inverse squared-error weights (as in Bates & Granger's
+ * windows compares with its error on those. Zero-shot members join only where their error over
+ * the windows is no larger than the best fitted member's: one window of h points is too little
+ * evidence for a member trained on other series, and the fitted members' earlier windows being
+ * partly in-sample only makes the test stricter. Inverse squared-error weights (as in Bates & Granger's
  * combinations): a member clearly worse on the backtest gets little say; members more than twice
  * as wrong as the best get none.
  */
@@ -55,9 +57,8 @@ export function backtestWeights(windowErrors: Array<Array<number | undefined>>, 
     const own = average(i, windows);
     return reference < 0 ? own : own * (full[reference] / (average(reference, windows) || 1e-12));
   });
-  const latest = windowErrors[0];
-  const fittedBest = Math.min(...latest.filter((e, i) => e !== undefined && !zeroShot[i]) as number[]);
-  const admitted = errors.map((e, i) => Number.isFinite(e) && (!zeroShot[i] || !Number.isFinite(fittedBest) || latest[i]! <= fittedBest));
+  const fittedBest = Math.min(...errors.filter((e, i) => !zeroShot[i] && Number.isFinite(e)));
+  const admitted = errors.map((e, i) => Number.isFinite(e) && (!zeroShot[i] || !Number.isFinite(fittedBest) || e <= fittedBest));
   const best = Math.min(...errors.filter((_, i) => admitted[i]));
   const raw = errors.map((e, i) => (admitted[i] && e <= 2 * best + 1e-12 ? 1 / (e + 1e-9 + best * 0.05) ** 2 : 0));
   const total = raw.reduce((a, b) => a + b, 0);

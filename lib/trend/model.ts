@@ -84,8 +84,9 @@ export interface ForecastModel {
   readonly ownCovariates?: boolean;
   /**
    * Zero-shot on this series: it was neither fitted to it nor trained on series like it, so it
-   * joins an ensemble only where it beat every fitted member on the latest backtest window (a
-   * small weight for a poor member still costs accuracy). A function decides per series.
+   * joins an ensemble only where its error over the backtest windows is no larger than the best
+   * fitted member's (a small weight for a poor member still costs accuracy). A function decides
+   * per series.
    */
   readonly zeroShot?: boolean | ((series: SeriesContext) => boolean);
   /** Backtest windows it forecasts (default all); batching members may do fewer to save time. */

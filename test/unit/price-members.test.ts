@@ -158,7 +158,7 @@ describe('ridge-adjusted neighbours member', () => {
     const error = await loadPriceModel(old).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StorecastError);
     expect((error as StorecastError).code).toBe('MODEL_LOAD_FAILED');
-    expect((error as StorecastError).message).toMatch(/version 3 price model; this storecast reads version 4 \(version 4: a sixth member, the ridge-adjusted neighbours.*Retrain/);
+    expect((error as StorecastError).message).toMatch(/version 3 price model; this storecast reads version 5 \(version 5: .*version 4: a sixth member, the ridge-adjusted neighbours.*Retrain/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtestTrend, forecastTrend, forecastTrends, normalBands, StorecastError, type ForecastModel } from '../../lib/index.js';
 import { intervalCalibration } from '../../lib/trend/combine.js';
+import { backtestWeights } from '../../lib/trend/backtest.js';
 
 function seasonalSeries(n: number, period: number, slope = 0.5, noise = 2, seed = 1): number[] {
   let s = seed;
@@ -98,6 +99,25 @@ describe('backtestTrend (rolling-origin cross-validation)', () => {
     const result = await backtestTrend({ values: values.map((v, t) => v + 20 * promo[t]), covariates: { promo } }, { horizon: 7, windows: 2, model: 'ensemble', neural: false });
     expect(result.windows).toHaveLength(2);
     await expect(backtestTrend({ values, covariates: { promo: [...promo, 0] } }, { horizon: 7 })).rejects.toThrow(/one per observation/);
+  });
+});
+
+describe('ensemble weights from backtest errors', () => {
+  // Mean absolute errors per window (latest first) of two fitted members and a zero-shot one.
+  const weights = (zeroShotErrors: number[]): number[] => backtestWeights([[1, 1.2, zeroShotErrors[0]], [1, 1.1, zeroShotErrors[1]], [1, 1, zeroShotErrors[2]]], [false, false, true]);
+
+  it('admits a zero-shot member on its record over every window, not on one lucky window', () => {
+    // Best on the latest window, worse than the best fitted member over the three: left out.
+    expect(weights([0.9, 1.5, 1.5])[2]).toBe(0);
+    // Best over the three: it joins, with the largest weight.
+    const joined = weights([0.8, 0.9, 0.8]);
+    expect(joined[2]).toBeGreaterThan(joined[0]);
+    expect(joined[0]).toBeGreaterThan(joined[1]);
+    expect(joined.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('gives no weight to a member more than twice as wrong as the best', () => {
+    expect(backtestWeights([[1, 2.5], [1, 2.5]], [false, false])).toEqual([1, 0]);
   });
 });
 

@@ -34,8 +34,7 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
   return {
     name: 'lstm',
     // Weighted by its backtest like a fitted member on the frequencies it was trained on; elsewhere
-    // it joins only where it beat every statistical member on the latest window, the only one it
-    // forecasts there.
+    // it joins only where its error over the backtest windows beats the best statistical member's.
     zeroShot,
     async batch(requests, context): Promise<BatchOutcome> {
       const model = await resolveTrendModel(options.trendModel, context.required);
@@ -44,7 +43,7 @@ export function lstmModel(options: { trendModel?: TrendModel } = {}): ForecastMo
         // The history as every member sees it (scaled, covariate effects and a final pulse taken out):
         // the dynamic regression adds the effects back, as for the statistical members.
         prepared: { ...r.series.prepared, values: r.series.y },
-        cuts: zeroShot(r.series) ? r.cuts.slice(0, 1) : r.cuts,
+        cuts: r.cuts,
         horizon: r.horizon,
         period: periodOf(r.series),
       })), { required: context.required, model, signal: context.signal });
