@@ -3,7 +3,7 @@
  * hashed group, the signed log. The benchmark's TF-IDF + ridge baseline builds on them too
  * (bench/tfidf-baseline.ts).
  */
-import { hasUnspacedScript, segmentWords } from '../text/scripts.js';
+import { foldSpellings, hasUnspacedScript, segmentWords } from '../text/scripts.js';
 
 export interface SparseRow { indices: Int32Array; values: Float32Array }
 
@@ -17,9 +17,9 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** Runs of letters and digits, lower-cased: the words of scripts that put spaces between words. */
+/** Runs of letters and digits, lower-cased, spellings folded: the words of scripts that put spaces between words. */
 export function letterRuns(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,][\p{N}]+)?/gu) ?? [];
+  return foldSpellings(text).toLowerCase().match(/[\p{L}\p{N}]+(?:[.,][\p{N}]+)?/gu) ?? [];
 }
 
 /**

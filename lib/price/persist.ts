@@ -13,7 +13,7 @@ const MAGIC = 'STORECAST-PRICE\n';
 const MAGIC_BYTES = new TextEncoder().encode(MAGIC);
 export const FORMAT_VERSION = 5;
 /** What the current version changed, for the message that refuses an older file. */
-const FORMAT_CHANGE = 'version 5: Chinese, Japanese and Thai titles split into words, quantities read next to their characters; version 4: a sixth member, the ridge-adjusted neighbours, with the fold ridges and each catalog product\'s fold, and one MLP per view trained on every product; version 3: sparse MLPs on two views (word presence, TF-IDF n-grams); version 2: one featurizer with parsed quantities, stacked members, out-of-fold catalog predictions, int8 matrices';
+const FORMAT_CHANGE = 'version 5: Chinese, Japanese and Thai titles split into words, quantities read next to their characters, full-width and Arabic spellings folded; version 4: a sixth member, the ridge-adjusted neighbours, with the fold ridges and each catalog product\'s fold, and one MLP per view trained on every product; version 3: sparse MLPs on two views (word presence, TF-IDF n-grams); version 2: one featurizer with parsed quantities, stacked members, out-of-fold catalog predictions, int8 matrices';
 const DB_NAME = 'storecast-price-models';
 
 interface Blob_ { offset: number; length: number; type: 'f32' | 'i32' | 'f64' | 'u8' | 'i8' }

@@ -4,7 +4,7 @@
  * "1TB" and "1000 GB" or "1.37kg" and "1370 g" are the same feature. Prices follow these
  * quantities (storage, pack size, volume) far more closely than any n-gram of their digits.
  */
-import { UNSPACED_LETTERS } from '../text/scripts.js';
+import { UNSPACED_LETTERS, foldSpellings } from '../text/scripts.js';
 
 /** Kinds of quantity, each in one normalised unit. */
 export const UNIT_KINDS = ['ram_gb', 'storage_gb', 'data_gb', 'ghz', 'inch', 'ml', 'g', 'count', 'watt', 'mah', 'volt', 'mm', 'megapixel', 'pixels', 'year', 'hz'] as const;
@@ -68,7 +68,7 @@ const parseNumber = (text: string): number => {
 /** Every quantity found in the text, in order. */
 export function parseQuantities(text: string): Quantity[] {
   const out: Quantity[] = [];
-  const lower = text.toLowerCase();
+  const lower = foldSpellings(text).toLowerCase();
   for (const m of lower.matchAll(NUMBER_UNIT)) {
     const unit = UNIT_LOOKUP.get(m[2].replace(/\s+/g, ' '));
     const value = parseNumber(m[1]);

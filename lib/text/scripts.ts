@@ -112,3 +112,20 @@ export function segmentWords(text: string): string[] {
 }
 
 export const segmenterAvailable = (): boolean => typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function';
+
+/** Full-width ASCII (U+FF01–FF5E) and the ideographic space, common in Chinese and Japanese text. */
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/gu;
+/** Arabic letters written several ways (hamza on or under alef, madda; alef maqsura; teh marbuta), tatweel and diacritics. */
+const ARABIC_VARIANTS = /[\u0622\u0623\u0625\u0649\u0629\u0640\u064b-\u065f\u0670]/gu;
+const ARABIC_FOLD: Record<string, string> = { '\u0622': '\u0627', '\u0623': '\u0627', '\u0625': '\u0627', '\u0649': '\u064a', '\u0629': '\u0647' };
+
+/**
+ * Folds the spellings of one word together before matching text: full-width letters and digits
+ * to ASCII ("１２８ＧＢ" → "128GB"), and the usual Arabic normalisation (as Lucene's
+ * ArabicNormalizer: أ إ آ → ا, ى → ي, ة → ه, no tatweel or diacritics). Other text is returned as is.
+ */
+export function foldSpellings(text: string): string {
+  return text
+    .replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
+    .replace(ARABIC_VARIANTS, (c) => ARABIC_FOLD[c] ?? '');
+}

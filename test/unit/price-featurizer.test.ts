@@ -31,6 +31,7 @@ describe('quantities parsed from product text, units normalised', () => {
     ['苹果iPhone15手机8GB内存+256GB存储黑色', { ram_gb: 8, storage_gb: 256 }],
     ['索尼4K电视55英寸', { pixels: 3840 * 2160 }],
     ['ノートパソコン16GBメモリ 13.3"', { ram_gb: 16, inch: 13.3 }],
+    ['ＵＳＢメモリ　１２８ＧＢ', { data_gb: 128 }], // full-width letters and digits
   ])('%s', (text, expected) => {
     const got = quantities(text);
     for (const [kind, value] of Object.entries(expected)) expect(got[kind]).toBeCloseTo(value, 3);
@@ -85,6 +86,10 @@ describe('the featurizer', () => {
     // Latin and Arabic titles: letter runs, as before.
     for (const title of ['Avery 508 Labels, 2.5" x 1", 1,000/Box', 'فأرة لاسلكية سوداء']) expect(words(title)).toEqual(letterRuns(title));
     // Segmented titles share words: the same phone model unspaced and spaced.
+    // Spellings of one word fold together: full-width letters, Arabic hamza / teh marbuta / diacritics.
+    expect(words('ＵＳＢ３．０ケーブル')).toEqual(words('USB3.0ケーブル'));
+    expect(words('طابعة ليزر أسود')).toEqual(words('طابعه ليزر اسود'));
+    expect(words('كِتَاب آلة')).toEqual(words('كتاب الة'));
     const unspaced = new Set(words('无线手机黑色'));
     expect(words('手机 白色').filter((w) => unspaced.has(w))).toEqual(['手机']);
   });
