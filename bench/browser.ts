@@ -5,8 +5,9 @@ import { startHarness, stopAll } from '../test/browser/harness.js';
 import { largeCatalogCsv } from '../test/large-catalog-csv.js';
 import { table } from './results.js';
 import { has, readJsonl, readWide } from './data.js';
+import { largeCatalog } from './price-data.js';
 
-export async function runBrowserBenchmark(log: (s: string) => void): Promise<string> {
+export async function runBrowserBenchmark(log: (s: string) => void, options: { large?: boolean } = {}): Promise<string> {
   const h = await startHarness();
   const rows: Array<Array<string | number>> = [];
   try {
@@ -206,6 +207,30 @@ export async function runBrowserBenchmark(log: (s: string) => void): Promise<str
       log(`browser price ${label}: ${JSON.stringify(result)}`);
       await page.close();
     }
+    // 30,000 products (the Node price bench's synthetic variants of every catalog) in the page, defaults (wasm, encoder worker):
+    // the time, where it goes, and the ETA at each tenth of the time next to the time actually left.
+    if (options.large && has('price/benchmark/amazon_india/train.jsonl')) {
+      const page = await h.newPage();
+      const result = await page.evaluate(async ({ catalog }) => {
+        const sc = await window.load('/lib/index.ts');
+        await sc.init({ backend: 'wasm' });
+        await sc.clearEmbeddingCache();
+        await sc.embedText(['warm up'], { cache: false });
+        const t0 = performance.now();
+        const etas: Array<[number, number]> = [];
+        const phases: Record<string, [number, number]> = {};
+        const model = await sc.trainPriceModel(catalog, { onProgress(p: { phase: string; etaMs?: number }) { const at = performance.now() - t0; phases[p.phase] ??= [at, at]; phases[p.phase][1] = at; if (p.etaMs !== undefined) etas.push([at, p.etaMs]); } });
+        const trainMs = performance.now() - t0;
+        model.dispose();
+        const tenths = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((f) => etas.find(([at]) => at >= f * trainMs)).filter((e): e is [number, number] => !!e);
+        return { trainMs, phases, products: catalog.length, etaErrors: tenths.map(([at, eta]) => (eta - (trainMs - at)) / (trainMs - at)) };
+      }, { catalog: largeCatalog(30_000) });
+      const split = Object.entries(result.phases).sort((a, b) => a[1][0] - b[1][0]).map(([phase, [from, to]]) => `${phase} ${(from / 1000).toFixed(0)}–${(to / 1000).toFixed(0)}`).join(', ');
+      const errors = result.etaErrors.map((e) => `${e > 0 ? '+' : ''}${(100 * e).toFixed(0)}%`).join(' ');
+      rows.push([`trainPriceModel on ${result.products} products (synthetic variants of every price catalog, as the Node row; encoder loaded, cold embedding cache)`, 'wasm', `${(result.trainMs / 1000).toFixed(0)} s (${split}); ETA at each tenth of the time vs the time actually left: ${errors}`]);
+      log(`browser price 30k: ${JSON.stringify(result)}`);
+      await page.close();
+    } else rows.push(['trainPriceModel on 30,000 products', 'wasm', 'not run (npm run bench -- browser --large)']);
     // Dynamic pricing is plain JavaScript (no TF.js): the same code on every backend.
     {
       const page = await h.newPage();

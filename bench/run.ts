@@ -1,6 +1,7 @@
 // npm run bench [-- forecast|price|pricing|encoder|browser|bundle ...] [--no-r] [--r-slow] (default: all). Writes bench/RESULTS.md.
 // Iterating: --forecast-only=m4,walmart,… and --price-only=superstore,superstore_zh,… run parts and write nothing.
 // --r-slow also runs R's ets()/auto.arima() on M4 Hourly (hours on one core; run on every core, each series cached in .cache/r-forecasts as it is done, so a stopped run resumes).
+// --large adds the 30,000-product training rows (price: Node, ~4 min; browser: Chromium wasm).
 import { FORECAST_ONLY, runForecastBenchmark } from './forecast.js';
 import { PRICE_ONLY, runPriceBenchmark } from './price.js';
 import { table, writeSection } from './results.js';
@@ -63,7 +64,7 @@ if (all || wanted.includes('encoder')) {
 
 if (all || wanted.includes('browser')) {
   const { runBrowserBenchmark } = await import('./browser.js');
-  const body = await runBrowserBenchmark(log);
+  const body = await runBrowserBenchmark(log, { large: process.argv.includes('--large') });
   writeSection('In the browser (headless Chromium)', 'npm run bench -- browser', body);
 }
 

@@ -195,12 +195,14 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   const baseline = embeddingBaseline(embeddings, dims);
   const lexical = features.map((f) => f.lexical);
   const catalog = { embeddings, dims, lexical, index, coverage };
-  const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1);
+  // Two passes over the catalog, reported as one count: the embedding search (a catalog × catalog
+  // product, most of the phase on a large catalog), then the hybrid scores.
+  const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1, (done) => progress.report('neighbours', done, 2 * n, 'products'));
   const keys = priced.map((q) => titleKey(q.title));
   const candidates: Candidate[][] = [];
   const breathe = breather(undefined, signal);
   for (let i = 0; i < n; i++) {
-    if (i % 200 === 0) progress.report('neighbours', i, n, 'products');
+    if (i % 200 === 0) progress.report('neighbours', n + i, 2 * n, 'products');
     await breathe();
     // Out of fold like every other member: the product's own fold (itself, its near-duplicate group)
     // and any catalog twin with the same title never count as its neighbour. (Leave-one-out would see

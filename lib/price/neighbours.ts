@@ -117,7 +117,7 @@ export interface HybridSpace { lexicalWeight: number; embeddingBaseline: number 
 export const rescaledEmbedding = (cosine: number, baseline: number): number => Math.max(0, (cosine - baseline) / (1 - baseline));
 
 /** Top embedding candidates for a batch of queries: one TF.js matMul per block, top-k on the backend. */
-export async function embeddingCandidates(queries: Float32Array, catalog: Float32Array, dims: number, k: number): Promise<Array<{ indices: Int32Array; cosines: Float32Array }>> {
+export async function embeddingCandidates(queries: Float32Array, catalog: Float32Array, dims: number, k: number, onBlock?: (done: number) => void): Promise<Array<{ indices: Int32Array; cosines: Float32Array }>> {
   const { tf } = await ensureRuntime();
   const rows = queries.length / dims;
   const count = catalog.length / dims;
@@ -134,6 +134,7 @@ export async function embeddingCandidates(queries: Float32Array, catalog: Float3
       const [values, indices] = await Promise.all([result.values.data() as Promise<Float32Array>, result.indices.data() as Promise<Int32Array>]);
       tf.dispose([result.values, result.indices]);
       for (let i = 0; i < size; i++) out.push({ indices: indices.slice(i * take, (i + 1) * take), cosines: values.slice(i * take, (i + 1) * take) });
+      onBlock?.(start + size);
       await yieldToEventLoop();
     }
   } finally {

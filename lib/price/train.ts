@@ -1,7 +1,8 @@
 import { throwIfAborted, breather, invalidInput } from '../errors.js';
 import { embedText } from '../text/index.js';
 import { loadEncoder, type Encoder, type EncoderOptions } from '../text/encoder.js';
-import { progressReporter, type ProgressReporter } from '../progress.js';
+import { progressReporter, type PhasePlan, type ProgressReporter } from '../progress.js';
+import { env } from '../config.js';
 import { encoderCoverages, encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEAR_DUPLICATE, NEIGHBOURS, adjustedNeighbourEstimate, keepNearDuplicatePrices, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
@@ -17,7 +18,20 @@ import { seededOrder } from './mlp.js';
 import { groupFolds, nearDuplicateGroups } from './groups.js';
 
 /** Relative cost of the training phases (measured at 1,000 and 30,000 products in Node), for the overall fraction and the ETA. */
-const TRAINING_PHASES = { 'load-encoder': 1, embed: 5, features: 2, ridge: 6, mlp: 9, neighbours: 4.5, stack: 0.5 };
+const TRAINING_COSTS = { 'load-encoder': 1, embed: 5, features: 2, ridge: 6, mlp: 9, neighbours: 4.5, stack: 0.5 };
+
+/**
+ * How the phases follow one another, for the ETA. Where the encoder has a thread of its own (a
+ * browser's encoder worker, env.encoderWorker) the catalog is embedded while the featurizer, the
+ * ridge and the MLPs run, and the neighbours wait for both; elsewhere (Node) the two take turns on
+ * one thread, one phase after another as far as time goes.
+ */
+function trainingPlan(): PhasePlan {
+  const encoderThread = env.encoderWorker && typeof Worker !== 'undefined';
+  return encoderThread
+    ? { costs: TRAINING_COSTS, stages: [[['load-encoder']], [['embed'], ['features', 'ridge', 'mlp']], [['neighbours', 'stack']]] }
+    : { costs: TRAINING_COSTS };
+}
 /** Above this many products the MLPs train 2 epochs instead of 6: more Adam steps per epoch, and 5 minutes for 30,000 products. */
 const LARGE_CATALOG = 10_000;
 
@@ -73,7 +87,7 @@ export async function trainPriceModel(catalog: unknown, options: TrainPriceOptio
   const started = Date.now();
   const p = prepare(catalog, options);
   const { signal } = options;
-  const progress = progressReporter(options.onProgress, TRAINING_PHASES);
+  const progress = progressReporter(options.onProgress, trainingPlan());
   throwIfAborted(signal);
   const { priced } = p;
   const n = priced.length;

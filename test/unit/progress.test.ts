@@ -46,6 +46,32 @@ describe('progressReporter', () => {
   });
 });
 
+describe('ETA of phases that run side by side', () => {
+  it('counts the longer track, not both: an encoder worker embedding while the page trains', () => {
+    // The truth, at 1 s per unit of cost on the page: ridge 0–6 s, mlp 6–15 s, and beside them the
+    // embedding 0–10 s (slower per unit); then the neighbours 15–19 s.
+    let now = 0;
+    const events: Progress[] = [];
+    const plan = { costs: { embed: 5, ridge: 6, mlp: 9, neighbours: 4 }, stages: [[['embed'], ['ridge', 'mlp']], [['neighbours']]] };
+    const progress = progressReporter((p) => events.push(p), plan, () => now);
+    now = 3000;
+    progress.report('embed', 3, 10, 'texts');
+    progress.report('ridge', 1, 2, 'folds');
+    const eta = events[events.length - 1].etaMs!;
+    // 16 s are left. Elapsed × (1 − overall) / overall says 13 s: it counts the embedding as
+    // work the page does besides the ridge.
+    expect(Math.abs(eta - 16_000) / 16_000).toBeLessThan(0.1);
+    now = 6000;
+    progress.report('ridge', 2, 2, 'folds');
+    now = 10_000;
+    progress.report('embed', 10, 10, 'texts');
+    now = 12_000;
+    progress.report('mlp', 6, 9, 'steps');
+    // 7 s are left (the simple rule: 4.9 s).
+    expect(Math.abs(events[events.length - 1].etaMs! - 7000) / 7000).toBeLessThan(0.2);
+  });
+});
+
 describe('yieldToEventLoop', () => {
   // Long loops yield hundreds of times; a nested setTimeout(0) is clamped to 4 ms in browsers.
   const host = globalThis as unknown as Record<string, unknown>;
