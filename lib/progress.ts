@@ -82,7 +82,7 @@ export function progressReporter(onProgress: ProgressCallback | undefined, plan?
     return before.every((t) => t !== undefined) ? Math.max(...(before as number[])) : fallback;
   };
   const etaMs = (at: number): number | undefined => {
-    // Time spent and cost done, per track and in all.
+    // Time spent and cost done per track (a phase from when it began to now or to its end).
     const elapsed = new Map<string, number>();
     const paces = stages.map((tracks, s) => tracks.map((track) => {
       let time = 0;
