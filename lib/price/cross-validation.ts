@@ -197,8 +197,8 @@ export async function crossValidateNeighbours(p: Prepared, priced: Product[], fe
   const catalog = { embeddings, dims, lexical, index, coverage };
   // Two passes over the catalog, reported as one count of products: the embedding search (a
   // catalog × catalog product: its work grows with n²), then the hybrid scores (with n). The search's
-  // share of the phase, n / (n + 5,000), is what was measured in Chromium (about a sixth at 1,000
-  // products, most of it at 30,000), so the count moves with the time and the ETA can follow it.
+  // share of the phase, n / (n + 5,000), fits timings at 1,000 products in Node (about a sixth) and
+  // at 30,000 in Chromium (most of it), so the count moves with the time and the ETA can follow it.
   const searchShare = n / (n + 5000);
   const report = (products: number): void => progress.report('neighbours', Math.round(products), n, 'products');
   const embedded = await embeddingCandidates(embeddings, embeddings, dims, EMBEDDING_CANDIDATES + 1, (done) => report(done * searchShare));
