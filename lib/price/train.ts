@@ -1,8 +1,7 @@
 import { throwIfAborted, breather, invalidInput } from '../errors.js';
 import { embedText } from '../text/index.js';
-import { loadEncoder, type Encoder, type EncoderOptions } from '../text/encoder.js';
+import { encoderHasOwnThread, loadEncoder, type Encoder, type EncoderOptions } from '../text/encoder.js';
 import { progressReporter, type PhasePlan, type ProgressReporter } from '../progress.js';
-import { env } from '../config.js';
 import { encoderCoverages, encoderText, featurize, fitFeaturizer, rawFeatures, leafCategory, sparseDimension, type FeaturizerState, type ProductFeatures } from './featurizer.js';
 import { fitRidge, predictRidge } from './ridge.js';
 import { LEARNED_MEMBERS, MEMBER_NAMES, NEAR_DUPLICATE, NEIGHBOURS, adjustedNeighbourEstimate, keepNearDuplicatePrices, categoryMedian, fitCategoryMedians, memberSpread, neighbourStats } from './members.js';
@@ -27,8 +26,7 @@ const TRAINING_COSTS = { 'load-encoder': 1, embed: 5, features: 2, ridge: 6, mlp
  * one thread, one phase after another as far as time goes.
  */
 function trainingPlan(): PhasePlan {
-  const encoderThread = env.encoderWorker && typeof Worker !== 'undefined';
-  return encoderThread
+  return encoderHasOwnThread()
     ? { costs: TRAINING_COSTS, stages: [[['load-encoder']], [['embed'], ['features', 'ridge', 'mlp']], [['neighbours', 'stack']]] }
     : { costs: TRAINING_COSTS };
 }

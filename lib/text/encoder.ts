@@ -27,6 +27,12 @@ export interface EncoderOptions {
   dtype?: 'auto' | 'q8' | 'uint8' | 'fp32';
 }
 
+/**
+ * Whether a wasm encoder runs in a worker of its own (onnxruntime-web's proxy), beside the page:
+ * env.encoderWorker, where the runtime has workers.
+ */
+export const encoderHasOwnThread = (): boolean => storecastEnv.encoderWorker && typeof Worker !== 'undefined';
+
 export interface Encoder {
   /** `model@sha256-prefix`: cache keys and saved price models name the exact weights. */
   id: string;
@@ -127,7 +133,7 @@ async function createEncoder(options: EncoderOptions, task: LongTaskOptions): Pr
     // origin, so `worker-src 'self'` allows them). env.encoderThreads, default min(4, cores) there.
     onnx.wasm.numThreads = encoderThreadCount();
     // transformers.js turns the proxy off when it loads; onnxruntime reads it when its wasm starts.
-    onnx.wasm.proxy = storecastEnv.encoderWorker && typeof Worker !== 'undefined';
+    onnx.wasm.proxy = encoderHasOwnThread();
   }
   (tenv as { useWasmCache?: boolean }).useWasmCache = false;
   const parseFile = <T>(name: string): T => {
