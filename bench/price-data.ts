@@ -59,9 +59,12 @@ function translated(base: PriceCatalog, language: 'zh' | 'ar', unspaced = false)
   const write = (text: string): string => (unspaced ? withoutSpacesNextToHan(translate(text, language)) : translate(text, language));
   const t = (p: Product): Product => ({ ...p, title: write(p.title), ...(p.category ? { category: translate(p.category, language) } : {}) });
   const note = `synthetic: superstore with categories and frequent title words in ${language === 'zh' ? 'Chinese' : 'Arabic'} (bench/price-translations.ts)`;
-  return unspaced
-    ? { name: `superstore_${language}_unspaced`, train: base.train.map(t), test: base.test.map(t), note: `${note}; titles without spaces next to Chinese characters, as Chinese is written` }
-    : { name: `superstore_${language}`, train: base.train.map(t), test: base.test.map(t), note };
+  return {
+    name: `superstore_${language}${unspaced ? '_unspaced' : ''}`,
+    train: base.train.map(t),
+    test: base.test.map(t),
+    note: unspaced ? `${note}; titles without spaces next to Chinese characters, as Chinese is written` : note,
+  };
 }
 
 export function priceCatalogs(): PriceCatalog[] {
